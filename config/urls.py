@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("园区招商与载体对接平台 管理后台")
+admin.site.site_title = _("管理后台")
+admin.site.index_title = _("管理")
+
+urlpatterns = [
+    path("", include("yuanqu.core.urls")),
+    path("", include("yuanqu.news.urls")),
+    path("parks/", include("yuanqu.parks.urls")),
+    path("carriers/", include("yuanqu.listings.urls")),
+    path("needs/", include("yuanqu.leads.urls")),
+    path("accounts/", include("yuanqu.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "yuanqu.core.views.page_not_found"
+handler500 = "yuanqu.core.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
