@@ -70,7 +70,9 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
         try:
             port = parsed.port
         except ValueError:
-            raise ImproperlyConfigured(f"DATABASE_URL={redact(url)!r} has a malformed port.") from None
+            raise ImproperlyConfigured(
+                f"DATABASE_URL={redact(url)!r} has a malformed port."
+            ) from None
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
         return {
             "ENGINE": "django.db.backends.postgresql",

@@ -23,7 +23,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("YUANQU_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-TESTING = "pytest" in sys.modules or env_bool("YUANQU_TESTING", False)
+# Under pytest (and mypy's Django plugin, which imports settings) no secrets are needed.
+TESTING = "pytest" in sys.modules or "mypy" in sys.modules or env_bool("YUANQU_TESTING", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -112,6 +113,7 @@ CACHES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 14, minimum=1)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -135,6 +137,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Serve app and vendored static files straight from their folders in development and tests.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -159,7 +166,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 30, minimum=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -172,6 +180,19 @@ PUBLIC_SECURITY_NUMBER = env_str("PUBLIC_SECURITY_NUMBER", "")
 
 # Scheduler: how often the periodic-job loop wakes (seconds).
 SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 60, minimum=1)
+
+# Carriers (listings): freshness, maps and the SMS backend for saved searches.
+CARRIER_STALE_DAYS = env_int("CARRIER_STALE_DAYS", 90, minimum=1)
+CARRIER_HIDE_DAYS = env_int("CARRIER_HIDE_DAYS", 180, minimum=1)
+# Tiles: OpenStreetMap by default (WGS-84). Chinese providers (AutoNavi/Tencent) draw GCJ-02,
+# so set MAP_TILES_GCJ02=1 with them and the points are shifted before drawing.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+MAP_TILES_GCJ02 = env_bool("MAP_TILES_GCJ02", False)
+SMS_BACKEND = env_str("SMS_BACKEND", "yuanqu.listings.sms.LoggingBackend")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {

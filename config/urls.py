@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = _("园区招商与载体对接平台 管理后台")
 admin.site.site_title = _("管理后台")
 admin.site.index_title = _("管理")
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("yuanqu.core.urls")),
     path("", include("yuanqu.news.urls")),
     path("parks/", include("yuanqu.parks.urls")),

@@ -31,7 +31,9 @@ class Region(models.Model):
         related_name="children",
     )
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("行政区划")
@@ -82,3 +84,32 @@ class Industry(models.Model):
             if self.code[0].isdigit() and len(self.code) >= length:
                 codes.append(self.code[:length])
         return codes
+
+
+class JobRun(models.Model):
+    """One run of a periodic job for one period; the unique key makes each period run once."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失败")
+
+    job_name = models.CharField(_("任务"), max_length=100)
+    period_key = models.CharField(_("周期"), max_length=20)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    summary = models.CharField(_("结果"), max_length=500, blank=True)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job_name", "period_key"], name="jobrun_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_name} {self.period_key}"
