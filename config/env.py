@@ -126,3 +126,12 @@ def cache_from_redis_url(url: str) -> dict:
         "KEY_PREFIX": "yuanqu",
         "TIMEOUT": 300,
     }
+
+
+def tile_source(tile_url: str) -> str:
+    """The CSP source for a Leaflet tile URL template: https://{s}.tile.x.org/… → https://*.tile.x.org."""
+    parsed = urlparse(tile_url.replace("{s}", "s"))
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        raise ImproperlyConfigured(f"MAP_TILE_URL={tile_url!r} is not an http(s) URL template.")
+    host = parsed.netloc.replace("s.", "*.", 1) if "{s}" in tile_url else parsed.netloc
+    return f"{parsed.scheme}://{host}"

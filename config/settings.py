@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from config.env import (
     env_list,
     env_str,
     sqlite_database,
+    tile_source,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,7 +40,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # admin.site is the OTP-aware YuanquAdminSite (accounts): one login page, TOTP for site admins.
+    "yuanqu.accounts.admin_site.YuanquAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,9 +50,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "auditlog",
     "yuanqu.core",
     "yuanqu.accounts",
     "yuanqu.parks",
@@ -67,9 +75,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yuanqu.core.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -125,7 +139,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# Accounts (yuanqu.accounts): one login page, throttled by django-axes per account and per IP.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)  # tests switch it on where they test it
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
+# Each list item is its own lock: the account is locked wherever the attempts come from,
+# and an IP is locked whatever accounts it tries.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Behind N reverse proxies set TRUSTED_PROXY_COUNT=N, or every client shares the proxy's IP lock.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "yuanqu.accounts.gates.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_VERBOSE = False
+# Sessions end SESSION_COOKIE_AGE after sign-in (not renewed per request, so public pages
+# never write the session table) and when the browser closes.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "yuanqu")
+# Personal data (PIPL): leads never converted are anonymised after this many months.
+LEAD_RETENTION_MONTHS = env_int("LEAD_RETENTION_MONTHS", 24, minimum=1)
+# Audit trail: never keep the requester's IP beside change records.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -193,6 +235,39 @@ MAP_TILE_ATTRIBUTION = env_str(
 )
 MAP_TILES_GCJ02 = env_bool("MAP_TILES_GCJ02", False)
 SMS_BACKEND = env_str("SMS_BACKEND", "yuanqu.listings.sms.LoggingBackend")
+
+# Needs (leads) and matching.
+# The same mobile with the same need inside this window merges into the existing lead.
+LEAD_MERGE_WINDOW_HOURS = env_int("LEAD_MERGE_WINDOW_HOURS", 24, minimum=0)
+# Bot defence without a foreign CAPTCHA; LEAD_RATE_LIMITS=0 only for benchmarks.
+LEAD_RATE_LIMITS = env_bool("LEAD_RATE_LIMITS", True)
+LEAD_RATE_LIMIT_PER_IP_HOUR = env_int("LEAD_RATE_LIMIT_PER_IP_HOUR", 20, minimum=1)
+LEAD_RATE_LIMIT_PER_MOBILE_HOUR = env_int("LEAD_RATE_LIMIT_PER_MOBILE_HOUR", 5, minimum=1)
+# WeCom/DingTalk robot for new-lead notices; the logging backend writes no personal data.
+LEAD_WEBHOOK_BACKEND = env_str(
+    "LEAD_WEBHOOK_BACKEND", "yuanqu.leads.notifications.LoggingWebhookBackend"
+)
+LEAD_WEBHOOK_URL = env_str("LEAD_WEBHOOK_URL", "")
+LEAD_NOTIFY_MAX_ATTEMPTS = env_int("LEAD_NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
+# Candidates' area may fall this far outside the wanted range (0.20 = 20%), scored lower.
+MATCH_AREA_MARGIN = float(env_str("MATCH_AREA_MARGIN", "0.20"))
+
+# Content-Security-Policy: only our own scripts (inline ones need {{ CSP_NONCE }}), no third
+# party hosts but the map tiles. Inline styles stay allowed: Leaflet positions tiles with them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:", tile_source(MAP_TILE_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
