@@ -28,6 +28,20 @@ class Lead(TimeStampedModel):
         WITHIN_1_YEAR = "1y", _("1 年内")
         WITHIN_2_YEARS = "2y", _("2 年内")
 
+    class BudgetUnit(models.TextChoices):
+        YUAN_M2_DAY = "yuan_m2_day", _("元/㎡·天")
+        YUAN_M2_MONTH = "yuan_m2_month", _("元/㎡·月")
+        YUAN_MONTH = "yuan_month", _("元/月(总租金)")
+        WAN_TOTAL = "wan_total", _("万元(总价)")
+        WAN_PER_MU = "wan_per_mu", _("万元/亩")
+
+    class FireHazard(models.TextChoices):
+        A = "A", _("甲类")
+        B = "B", _("乙类")
+        C = "C", _("丙类")
+        D = "D", _("丁类")
+        E = "E", _("戊类")
+
     class Status(models.TextChoices):
         NEW = "new", _("新线索")
         CONTACTED = "contacted", _("已联系")
@@ -89,11 +103,52 @@ class Lead(TimeStampedModel):
     )
     jobs = models.PositiveIntegerField(_("就业人数"), null=True, blank=True)
 
+    # What matching needs beyond the first screen (all optional).
+    budget_value = models.DecimalField(
+        _("预算"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    budget_unit = models.CharField(
+        _("预算单位"), max_length=16, choices=BudgetUnit.choices, blank=True
+    )
+    insist_location = models.BooleanField(
+        _("只看意向区县/园区"),
+        default=False,
+        help_text=_("勾选后,只匹配所选区县或园区内的载体。"),
+    )
+    power_kva = models.PositiveIntegerField(_("用电(kVA)"), null=True, blank=True)
+    height_m = models.DecimalField(
+        _("层高(m)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    load_t_m2 = models.DecimalField(
+        _("承重(t/㎡)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    crane_t = models.DecimalField(
+        _("行车(t)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    eia_required = models.BooleanField(_("需要可环评"), default=False)
+    fire_hazard_class = models.CharField(
+        _("生产火灾危险性类别"), max_length=1, choices=FireHazard.choices, blank=True
+    )
+
     consent_version = models.CharField(_("同意的隐私声明版本"), max_length=20, blank=True)
     consent_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
     consent_ip = models.GenericIPAddressField(_("同意时 IP"), null=True, blank=True)
     source_page = models.CharField(_("来源页面"), max_length=300, blank=True)
+    source_carrier_id = models.PositiveBigIntegerField(_("来源载体"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
+
+    # De-duplication: the same mobile with the same need inside LEAD_MERGE_WINDOW_HOURS
+    # merges into this lead (see leads.services.lead_submit).
+    need_fingerprint = models.CharField(_("需求指纹"), max_length=64, blank=True)
+    submission_count = models.PositiveIntegerField(_("提交次数"), default=1)
+    last_submitted_at = models.DateTimeField(_("最近提交时间"), null=True, blank=True)
+
+    # What the person saw right after submitting (scores and reasons), so staff see the same.
+    match_snapshot = models.JSONField(_("匹配结果快照"), null=True, blank=True)
+    matched_at = models.DateTimeField(_("匹配时间"), null=True, blank=True)
+
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    deletion_requested_at = models.DateTimeField(_("申请删除时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("需求线索")
@@ -102,7 +157,131 @@ class Lead(TimeStampedModel):
         indexes = [
             models.Index(fields=["park", "status", "created_at"]),
             models.Index(fields=["mobile", "created_at"]),
+            models.Index(fields=["mobile", "need_fingerprint", "last_submitted_at"]),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        """Still wanted: not withdrawn, closed, converted or anonymised."""
+        return self.anonymised_at is None and self.status in {
+            self.Status.NEW,
+            self.Status.CONTACTED,
+            self.Status.QUALIFIED,
+        }
+
+
+class LeadSubmission(models.Model):
+    """One accepted submission of the need form; its key makes retries idempotent.
+
+    A lead has one row per submission: the first one, and each later one merged into it.
+    Holds personal data (the submitted need text and IP) and is erased with the lead.
+    """
+
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("需求线索"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    idempotency_key = models.CharField(_("提交键"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    merged = models.BooleanField(_("合并到已有线索"), default=False)
+    data = models.JSONField(_("提交内容"), default=dict, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("需求提交")
+        verbose_name_plural = _("需求提交")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}:{self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LeadEvent(models.Model):
+    """The history of a lead: submissions, merges, matches, withdrawal, deletion requests."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("提交")
+        MERGED = "merged", _("重复提交已合并")
+        MATCHED = "matched", _("已匹配")
+        REMATCHED = "rematched", _("重新匹配")
+        NOTIFIED = "notified", _("已通知园区")
+        NOTIFY_FAILED = "notify_failed", _("通知失败")
+        WITHDRAWN = "withdrawn", _("本人撤回")
+        DELETION_REQUESTED = "deletion_requested", _("本人申请删除")
+        CARRIER_FLAGGED = "carrier_flagged", _("新载体适合")
+
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("需求线索"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("线索历史")
+        verbose_name_plural = _("线索历史")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["lead", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}:{self.kind}"
+
+
+class LeadNotification(models.Model):
+    """Telling the matched parks' staff about a new lead; retried with back-off until sent.
+
+    The row is written in the same transaction as the lead, so a crash between commit and
+    enqueue loses nothing: the periodic job re-enqueues rows that are due.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("失败待重试")
+        GAVE_UP = "gave_up", _("多次失败已放弃")
+
+    lead = models.OneToOneField(
+        Lead, verbose_name=_("需求线索"), on_delete=models.CASCADE, related_name="notification"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(_("收件人数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("线索通知")
+        verbose_name_plural = _("线索通知")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}:{self.status}"
+
+
+class ReferenceSequence(models.Model):
+    """Per-day counter behind reference numbers such as XQ20261125-0001."""
+
+    day = models.DateField(_("日期"), unique=True)
+    last = models.PositiveIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+
+    def __str__(self) -> str:
+        return f"{self.day}:{self.last}"
