@@ -1,0 +1,1011 @@
+"""Scoring and explaining a match between one need and many carriers and parks.
+
+PURE: plain dataclasses in, plain dataclasses out; no ORM, no Django. Selectors turn rows
+into `CarrierFacts`/`ParkFacts`, services store the `MatchResult` (see docs/matching.md).
+
+Every criterion scores by its distance from the need, between 0 and 1, and carries one
+line of explanation in Chinese with the numbers and a mark (✓ meets, ✗ misses, – neutral,
+? not stated). The total is the weighted mean over the criteria the need asks about, so
+two carriers for the same need are always scored over the same criteria. The explanation
+text is built lazily, only for results that are shown.
+
+Ranking key: (hard needs failed, -score, id). A carrier failing exactly one hard need
+(层高, 承重, 电力, 行车, 环评, 消防 that the person asked for) is a near-miss, listed
+apart with the blocking criterion; two or more failures drop it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+DAYS_PER_MONTH = 30  # as yuanqu.core.units: a rent month is 30 days
+M2_PER_MU = 10000 / 15  # 1 亩 = 666.67 ㎡
+EPSILON = 1e-9
+
+# ---------------------------------------------------------------------------------------
+# The one weights table (documented in docs/matching.md; keep both in step).
+# criterion: (weight for carriers, weight for parks). A criterion counts only when the
+# need asks about it (an area range, a budget, a place, an industry, …).
+WEIGHTS: dict[str, tuple[int, int]] = {
+    "area": (20, 0),
+    "price": (20, 0),
+    "location": (15, 15),
+    "industry": (10, 20),
+    "land_use": (6, 10),
+    "height": (5, 0),
+    "load": (5, 0),
+    "power": (5, 0),
+    "crane": (5, 0),
+    "eia": (5, 0),
+    "fire": (4, 0),
+    "freshness": (5, 0),
+    "carriers": (0, 20),
+}
+HARD_CRITERIA = ("height", "load", "power", "crane", "eia", "fire")
+
+CRITERION_LABELS = {
+    "area": "面积",
+    "price": "价格",
+    "location": "位置",
+    "industry": "产业",
+    "land_use": "用地门槛",
+    "height": "层高",
+    "load": "承重",
+    "power": "电力",
+    "crane": "行车",
+    "eia": "环评",
+    "fire": "消防",
+    "freshness": "信息新鲜度",
+    "carriers": "可用载体",
+}
+
+RENT_UNITS = ("yuan_m2_day", "yuan_m2_month", "yuan_month")
+SALE_UNITS = ("wan_total", "wan_per_mu")
+PRICE_UNIT_LABELS = {
+    "yuan_m2_day": "元/㎡·天",
+    "yuan_m2_month": "元/㎡·月",
+    "yuan_month": "元/月",
+    "wan_total": "万元",
+    "wan_per_mu": "万元/亩",
+}
+FIRE_CLASS_LABELS = {"A": "甲类", "B": "乙类", "C": "丙类", "D": "丁类", "E": "戊类"}
+MARKS = {"ok": "✓", "fail": "✗", "neutral": "–", "unknown": "?"}
+
+
+# ---------------------------------------------------------------------------------------
+# Inputs
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place the person wants: a park or a district, with its centre if known."""
+
+    kind: str  # "park" | "region"
+    key: str  # park id as text, or region code
+    name: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class NeedSpec:
+    kind: str
+    deal: str
+    area_min_m2: float | None = None
+    area_max_m2: float | None = None
+    budget_value: float | None = None
+    budget_unit: str = ""
+    places: tuple[Place, ...] = ()
+    insist_location: bool = False
+    industry_lineage: tuple[str, ...] = ()  # ("C", "35", "351", "3514")
+    industry_name: str = ""
+    height_m: float | None = None
+    load_t_m2: float | None = None
+    power_kva: float | None = None
+    crane_t: float | None = None
+    eia_required: bool = False
+    fire_hazard_class: str = ""  # "A".."E": the class of production the person runs
+    investment_wan: float | None = None
+    annual_tax_wan: float | None = None
+
+    @cached_property
+    def wanted_park_ids(self) -> frozenset[str]:
+        return frozenset(place.key for place in self.places if place.kind == "park")
+
+    @cached_property
+    def wanted_region_codes(self) -> frozenset[str]:
+        return frozenset(place.key for place in self.places if place.kind == "region")
+
+    @cached_property
+    def budget(self) -> tuple[str, float] | None:
+        return budget_in_units(self)
+
+    @property
+    def area_mid_m2(self) -> float | None:
+        values = [v for v in (self.area_min_m2, self.area_max_m2) if v]
+        return sum(values) / len(values) if values else None
+
+
+@dataclass(frozen=True)
+class IndustryFacts:
+    code: str
+    name: str
+    lineage: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParkFacts:
+    id: int
+    name: str
+    region_code: str = ""
+    region_name: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    leading_industries: tuple[IndustryFacts, ...] = ()
+    investment_intensity_wan_per_mu: float | None = None
+    tax_per_mu_wan: float | None = None
+
+
+@dataclass(slots=True)
+class CarrierFacts:
+    """One candidate (slotted, not frozen: thousands are built per match, and a frozen
+    dataclass's __init__ is several times slower)."""
+
+    id: int
+    title: str
+    kind: str
+    deal: str
+    park_id: int
+    region_code: str = ""
+    region_name: str = ""
+    area_m2: float | None = None  # building area; land area for land
+    price_negotiable: bool = False
+    price_value: float | None = None
+    price_unit: str = ""
+    height_m: float | None = None
+    load_t_m2: float | None = None
+    power_kva: float | None = None
+    crane_t: float | None = None  # None: no crane
+    eia_ok: bool = False
+    fire_hazard_class: str = ""
+    confirmed_at: datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    now: datetime
+    area_margin: float = 0.20
+    hide_days: int = 180
+    top_carriers: int = 10
+    top_near_misses: int = 5
+    top_parks: int = 5
+    distance_zero_km: float = 30.0  # a place this far away scores 0 for location
+
+
+# ---------------------------------------------------------------------------------------
+# Outputs
+
+
+class Criterion:
+    """One criterion's score (0..1), state and lazily built explanation."""
+
+    __slots__ = ("key", "score", "state", "explain", "hard_fail")
+
+    def __init__(
+        self,
+        key: str,
+        score: float,
+        state: str,
+        explain: Callable[[], str],
+        hard_fail: bool = False,
+    ) -> None:
+        self.key = key
+        self.score = score
+        self.state = state
+        self.explain = explain
+        self.hard_fail = hard_fail
+
+    def __repr__(self) -> str:
+        return f"Criterion({self.key!r}, {self.score:.3f}, {self.state!r})"
+
+    def reason(self) -> dict[str, Any]:
+        return {
+            "criterion": self.key,
+            "label": CRITERION_LABELS[self.key],
+            "state": self.state,
+            "mark": MARKS[self.state],
+            "text": f"{self.explain()} {MARKS[self.state]}",
+        }
+
+
+class CarrierMatch:
+    __slots__ = ("carrier", "park", "score", "criteria", "failure_count", "sort_key")
+
+    def __init__(
+        self,
+        carrier: CarrierFacts,
+        park: ParkFacts | None,
+        score: float,
+        criteria: list[Criterion],
+    ) -> None:
+        self.carrier = carrier
+        self.park = park
+        self.score = score  # 0..100
+        self.criteria = criteria
+        self.failure_count = sum(1 for criterion in criteria if criterion.hard_fail)
+        # (hard needs failed, -score, id): rounding keeps float noise from reordering ties.
+        self.sort_key = (self.failure_count, -round(score, 6), carrier.id)
+
+    @property
+    def failures(self) -> list[Criterion]:
+        return [criterion for criterion in self.criteria if criterion.hard_fail]
+
+    def as_dict(self) -> dict[str, Any]:
+        failures = self.failures
+        return {
+            "carrier_id": self.carrier.id,
+            "title": self.carrier.title,
+            "park_id": self.carrier.park_id,
+            "park_name": self.park.name if self.park else "",
+            "score": round(self.score, 1),
+            "reasons": [criterion.reason() for criterion in self.criteria],
+            "blocking": failures[0].reason() if failures else None,
+        }
+
+
+@dataclass
+class ParkMatch:
+    park: ParkFacts
+    score: float
+    criteria: list[Criterion]
+    carrier_count: int
+
+    @property
+    def sort_key(self) -> tuple[float, int]:
+        return (-round(self.score, 6), self.park.id)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "park_id": self.park.id,
+            "name": self.park.name,
+            "score": round(self.score, 1),
+            "carrier_count": self.carrier_count,
+            "reasons": [criterion.reason() for criterion in self.criteria],
+        }
+
+
+@dataclass
+class MatchResult:
+    carriers: list[CarrierMatch]
+    near_misses: list[CarrierMatch]
+    parks: list[ParkMatch]
+    candidate_count: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "carriers": [match.as_dict() for match in self.carriers],
+            "near_misses": [match.as_dict() for match in self.near_misses],
+            "parks": [match.as_dict() for match in self.parks],
+            "candidate_count": self.candidate_count,
+        }
+
+
+# ---------------------------------------------------------------------------------------
+# Formatting helpers (fast, float based; display only)
+
+
+def fmt(value: float, places: int = 2) -> str:
+    """12345.5 → "12,345.5"; trailing zeros dropped."""
+    text = f"{value:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+def fmt_area(area_m2: float, kind: str) -> str:
+    if kind == "land":
+        return f"{fmt(area_m2 / M2_PER_MU)}亩({fmt(area_m2, 0)}㎡)"
+    return f"{fmt(area_m2, 0)}㎡"
+
+
+def fmt_range(low: float | None, high: float | None, kind: str) -> str:
+    if kind == "land":
+        unit, scale = "亩", M2_PER_MU
+    else:
+        unit, scale = "㎡", 1.0
+    if low and high:
+        return f"{fmt(low / scale)}–{fmt(high / scale)}{unit}"
+    if low:
+        return f"{fmt(low / scale)}{unit} 以上"
+    return f"{fmt((high or 0) / scale)}{unit} 以下"
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), good to a few metres at city scale."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def clamp(value: float) -> float:
+    return 0.0 if value < 0 else 1.0 if value > 1 else value
+
+
+# ---------------------------------------------------------------------------------------
+# Price normalisation (unit-invariant comparison)
+
+
+def carrier_rent_per_m2_month(carrier: CarrierFacts) -> float | None:
+    if carrier.price_value is None or carrier.price_unit not in RENT_UNITS:
+        return None
+    if carrier.price_unit == "yuan_m2_month":
+        return carrier.price_value
+    if carrier.price_unit == "yuan_m2_day":
+        return carrier.price_value * DAYS_PER_MONTH
+    if carrier.area_m2:
+        return carrier.price_value / carrier.area_m2
+    return None
+
+
+def carrier_sale_total_wan(carrier: CarrierFacts) -> float | None:
+    if carrier.price_value is None or carrier.price_unit not in SALE_UNITS:
+        return None
+    if carrier.price_unit == "wan_total":
+        return carrier.price_value
+    if carrier.area_m2:
+        return carrier.price_value * carrier.area_m2 / M2_PER_MU
+    return None
+
+
+def budget_in_units(need: NeedSpec) -> tuple[str, float] | None:
+    """The budget as ("per_m2_month", 元/㎡·月) | ("month_total", 元/月) |
+    ("sale_total", 万元) | ("per_mu", 万元/亩)."""
+    value, unit = need.budget_value, need.budget_unit
+    if value is None or value <= 0 or not unit:
+        return None
+    if unit == "yuan_m2_month":
+        return ("per_m2_month", value)
+    if unit == "yuan_m2_day":
+        return ("per_m2_month", value * DAYS_PER_MONTH)
+    if unit == "yuan_month":
+        return ("month_total", value)
+    if unit == "wan_total":
+        return ("sale_total", value)
+    if unit == "wan_per_mu":
+        return ("per_mu", value)
+    return None
+
+
+def price_ratio_score(ratio: float) -> tuple[float, str]:
+    """Cheaper is better, continuously: 1.0 at free, 0.8 at the budget, 0 at 40% over."""
+    if ratio <= 1 + EPSILON:
+        return 1.0 - 0.2 * max(ratio, 0.0), "ok"
+    return clamp(0.8 - (ratio - 1) * 2), "fail"
+
+
+# ---------------------------------------------------------------------------------------
+# Criteria for a carrier
+
+
+# Scalar scores: shared by the explained criteria below and the numeric pass in `rank`, so
+# the order the person sees and the scores shown come from the same arithmetic.
+
+
+def area_score(area: float | None, low: float | None, high: float | None, margin: float) -> float:
+    if area is None:
+        return 0.5
+    if low and area < low:
+        return clamp(1 - (low - area) / low / margin) if margin else 0.0
+    if high and area > high:
+        return clamp(1 - (area - high) / high / margin) if margin else 0.0
+    return 1.0
+
+
+def price_score(need: NeedSpec, carrier: CarrierFacts) -> float:
+    """Only called when the need has a budget."""
+    if carrier.price_negotiable or carrier.price_value is None:
+        return 0.5
+    basis, limit = need.budget  # type: ignore[misc]
+    comparable = comparable_price(basis, carrier)
+    if comparable is None:
+        return 0.5
+    return price_ratio_score(comparable / limit)[0]
+
+
+def nearest_place(
+    need: NeedSpec, latitude: float | None, longitude: float | None
+) -> tuple[float, str] | None:
+    if latitude is None or longitude is None:
+        return None
+    nearest: tuple[float, str] | None = None
+    for place in need.places:
+        if place.latitude is None or place.longitude is None:
+            continue
+        km = distance_km(latitude, longitude, place.latitude, place.longitude)
+        if nearest is None or km < nearest[0]:
+            nearest = (km, place.name)
+    return nearest
+
+
+def location_score(
+    need: NeedSpec,
+    park_id: int,
+    region_code: str,
+    latitude: float | None,
+    longitude: float | None,
+    config: MatchConfig,
+) -> float:
+    if str(park_id) in need.wanted_park_ids:
+        return 1.0
+    if region_code and region_code in need.wanted_region_codes:
+        return 1.0
+    nearest = nearest_place(need, latitude, longitude)
+    if nearest is None:
+        return 0.0
+    # Outside the wanted places: at most 0.8, falling to 0 at distance_zero_km.
+    return 0.8 * clamp(1 - nearest[0] / config.distance_zero_km)
+
+
+def minimum_score(needed: float, offered: float | None, absent: bool) -> tuple[float, bool]:
+    """(score, hard failure) for a technical minimum; a better value never scores lower."""
+    if offered is None:
+        return (0.0, True) if absent else (0.5, False)
+    if offered + EPSILON >= needed:
+        return 1.0, False
+    return (0.45 * clamp(offered / needed) if needed else 0.0), True
+
+
+def fire_score(needed: str, offered: str) -> tuple[float, bool]:
+    if not offered:
+        return 0.5, False
+    # 甲 (A) is the most demanding class; a building rated for A also serves B…E.
+    if offered <= needed:
+        return 1.0, False
+    return 0.45 * clamp(1 - (ord(offered) - ord(needed)) / 4), True
+
+
+def freshness_score(confirmed_at: datetime | None, config: MatchConfig) -> float:
+    if confirmed_at is None:
+        return 0.2
+    days = max(0, (config.now - confirmed_at).days)
+    return clamp(1 - days / config.hide_days) if config.hide_days else 0.0
+
+
+def criterion_area(need: NeedSpec, carrier: CarrierFacts, config: MatchConfig) -> Criterion:
+    low, high, area = need.area_min_m2, need.area_max_m2, carrier.area_m2
+    kind = need.kind
+    if area is None:
+        return Criterion(
+            "area", 0.5, "unknown", lambda: f"面积未标明,您需要 {fmt_range(low, high, kind)}"
+        )
+    score = area_score(area, low, high, config.area_margin)
+    if low and area < low:
+        short = (low - area) / low
+        return Criterion(
+            "area",
+            score,
+            "fail",
+            lambda: (
+                f"面积 {fmt_area(area, kind)},比您需要的 {fmt_range(low, high, kind)} "
+                f"小 {fmt(short * 100, 0)}%"
+            ),
+        )
+    if high and area > high:
+        excess = (area - high) / high
+        return Criterion(
+            "area",
+            score,
+            "fail",
+            lambda: (
+                f"面积 {fmt_area(area, kind)},比您需要的 {fmt_range(low, high, kind)} "
+                f"大 {fmt(excess * 100, 0)}%"
+            ),
+        )
+    return Criterion(
+        "area",
+        1.0,
+        "ok",
+        lambda: f"面积 {fmt_area(area, kind)},在您需要的 {fmt_range(low, high, kind)} 内",
+    )
+
+
+PRICE_BASES = {
+    "per_m2_month": ("元/㎡·月", "租金"),
+    "month_total": ("元/月", "月租金"),
+    "sale_total": ("万元", "总价"),
+    "per_mu": ("万元/亩", "地价"),
+}
+
+
+def comparable_price(basis: str, carrier: CarrierFacts) -> float | None:
+    """The carrier's price on the budget's basis, whatever unit it was quoted in."""
+    if basis == "per_m2_month":
+        return carrier_rent_per_m2_month(carrier)
+    if basis == "month_total":
+        per_m2 = carrier_rent_per_m2_month(carrier)
+        return per_m2 * carrier.area_m2 if per_m2 is not None and carrier.area_m2 else None
+    total = carrier_sale_total_wan(carrier)
+    if basis == "sale_total":
+        return total
+    return total / (carrier.area_m2 / M2_PER_MU) if total and carrier.area_m2 else None
+
+
+def criterion_price(need: NeedSpec, carrier: CarrierFacts) -> Criterion:
+    if carrier.price_negotiable or carrier.price_value is None:
+        return Criterion("price", 0.5, "neutral", lambda: "价格面议,不计高低")
+    price, unit = carrier.price_value, carrier.price_unit
+
+    def asked() -> str:
+        return f"{fmt(price)}{PRICE_UNIT_LABELS.get(unit, '')}"
+
+    budget = need.budget
+    if budget is None:
+        return Criterion("price", 0.5, "neutral", lambda: f"报价 {asked()},您未填预算")
+    basis, limit = budget
+    comparable = comparable_price(basis, carrier)
+    if comparable is None:
+        budget_value, budget_unit = need.budget_value or 0, need.budget_unit
+        return Criterion(
+            "price",
+            0.5,
+            "neutral",
+            lambda: (
+                f"报价 {asked()},与预算 {fmt(budget_value)}{PRICE_UNIT_LABELS.get(budget_unit, '')}"
+                " 口径不同,未比较"
+            ),
+        )
+    ratio = comparable / limit
+    score, state = price_ratio_score(ratio)
+    shown_unit, wording = PRICE_BASES[basis]
+    if state == "ok":
+        return Criterion(
+            "price",
+            score,
+            state,
+            lambda: f"{wording} {fmt(comparable)}{shown_unit},在预算 {fmt(limit)}{shown_unit} 内",
+        )
+    return Criterion(
+        "price",
+        score,
+        state,
+        lambda: (
+            f"{wording} {fmt(comparable)}{shown_unit},超出预算 {fmt(limit)}{shown_unit} "
+            f"{fmt((ratio - 1) * 100, 0)}%"
+        ),
+    )
+
+
+def _location(
+    need: NeedSpec,
+    park_id: int,
+    region_code: str,
+    where: str,
+    latitude: float | None,
+    longitude: float | None,
+    config: MatchConfig,
+) -> Criterion:
+    score = location_score(need, park_id, region_code, latitude, longitude, config)
+    if str(park_id) in need.wanted_park_ids:
+        return Criterion("location", score, "ok", lambda: f"位于 {where},在您意向的园区内")
+    if region_code and region_code in need.wanted_region_codes:
+        return Criterion("location", score, "ok", lambda: f"位于 {where},在您意向的区县内")
+    nearest = nearest_place(need, latitude, longitude)
+    if nearest is None:
+        return Criterion("location", score, "fail", lambda: f"位于 {where},不在您意向的地区")
+    km, name = nearest
+    return Criterion(
+        "location", score, "fail", lambda: f"位于 {where},距您意向的 {name} 约 {fmt(km, 0)} km"
+    )
+
+
+def industry_depth(need_lineage: Sequence[str], other: Sequence[str]) -> int:
+    """How deep two GB/T 4754 lineages agree: 4 = same 小类, 3 中类, 2 大类, 1 门类, 0 none."""
+    depth = 0
+    for mine, theirs in zip(need_lineage, other, strict=False):
+        if mine != theirs:
+            break
+        depth += 1
+    return depth
+
+
+INDUSTRY_DEPTH_SCORES = {4: 1.0, 3: 0.75, 2: 0.5, 1: 0.2, 0: 0.0}
+INDUSTRY_DEPTH_WORDS = {4: "同小类", 3: "同中类", 2: "同大类", 1: "同门类"}
+
+
+def criterion_industry(need: NeedSpec, park: ParkFacts | None) -> Criterion:
+    industry = need.industry_name or (need.industry_lineage[-1] if need.industry_lineage else "")
+    if park is None or not park.leading_industries:
+        return Criterion("industry", 0.3, "unknown", lambda: "园区未列主导产业")
+    best: tuple[int, IndustryFacts] | None = None
+    for leading in park.leading_industries:
+        depth = industry_depth(need.industry_lineage, leading.lineage)
+        # A need stated at 大类 level that equals a park's 大类 is a full match at that level.
+        depth = 4 if depth and depth == len(need.industry_lineage) else depth
+        if best is None or depth > best[0] or (depth == best[0] and leading.code < best[1].code):
+            best = (depth, leading)
+    assert best is not None
+    depth, leading = best
+    score = INDUSTRY_DEPTH_SCORES[depth]
+    if depth == 0:
+        names = "、".join(item.name for item in park.leading_industries[:3])
+        return Criterion(
+            "industry", score, "fail", lambda: f"园区主导产业({names})与 {industry} 不同门类"
+        )
+    state = "ok" if depth >= 3 else ("neutral" if depth == 2 else "fail")
+    word = INDUSTRY_DEPTH_WORDS[depth]
+    return Criterion(
+        "industry",
+        score,
+        state,
+        lambda: f"园区主导产业 {leading.code} {leading.name},与您的行业{word}",
+    )
+
+
+def criterion_land_use(need: NeedSpec, park: ParkFacts | None, area_m2: float | None) -> Criterion:
+    intensity = park.investment_intensity_wan_per_mu if park else None
+    tax_floor = park.tax_per_mu_wan if park else None
+    if intensity is None and tax_floor is None:
+        return Criterion("land_use", 0.5, "unknown", lambda: "园区未公布投资强度和亩均税收门槛")
+    if not area_m2:
+        return Criterion("land_use", 0.5, "unknown", lambda: "未填面积,无法折算每亩投资和税收")
+    mu = area_m2 / M2_PER_MU
+    parts: list[tuple[float, str, float, float]] = []  # (score, label, per 亩, threshold)
+    if need.investment_wan is not None and intensity:
+        per_mu = need.investment_wan / mu
+        parts.append((min(per_mu / intensity, 1.0), "投资", per_mu, intensity))
+    if need.annual_tax_wan is not None and tax_floor:
+        per_mu = need.annual_tax_wan / mu
+        parts.append((min(per_mu / tax_floor, 1.0), "税收", per_mu, tax_floor))
+    if not parts:
+        return Criterion("land_use", 0.5, "unknown", lambda: "园区未公布相应门槛")
+    score = sum(part[0] for part in parts) / len(parts)
+    state = "ok" if all(part[0] >= 1.0 - EPSILON for part in parts) else "fail"
+
+    def explain() -> str:
+        text = ",".join(
+            f"{label} {fmt(value, 1)} 万元/亩(门槛 {fmt(floor, 1)})"
+            for _score, label, value, floor in parts
+        )
+        return f"折合{text}"
+
+    return Criterion("land_use", score, state, explain)
+
+
+def _minimum(
+    key: str, label: str, unit: str, needed: float, offered: float | None, *, absent: str = ""
+) -> Criterion:
+    """A technical minimum: meeting it scores 1; missing it is a hard failure with partial
+    credit for how close it comes."""
+    score, hard = minimum_score(needed, offered, bool(absent))
+    if offered is None:
+        if absent:
+            return Criterion(
+                key, score, "fail", lambda: f"{absent},需要 {fmt(needed)}{unit}", hard_fail=True
+            )
+        return Criterion(key, score, "unknown", lambda: f"{label}未标明,需要 {fmt(needed)}{unit}")
+    if not hard:
+        return Criterion(
+            key, score, "ok", lambda: f"{label} {fmt(offered)}{unit} ≥ 需要 {fmt(needed)}{unit}"
+        )
+    return Criterion(
+        key,
+        score,
+        "fail",
+        lambda: f"{label} {fmt(offered)}{unit} < 需要 {fmt(needed)}{unit}",
+        hard_fail=True,
+    )
+
+
+def criterion_eia(carrier: CarrierFacts) -> Criterion:
+    if carrier.eia_ok:
+        return Criterion("eia", 1.0, "ok", lambda: "可环评")
+    return Criterion("eia", 0.0, "fail", lambda: "不可环评,您需要环评", hard_fail=True)
+
+
+def criterion_fire(need: NeedSpec, carrier: CarrierFacts) -> Criterion:
+    wanted = FIRE_CLASS_LABELS.get(need.fire_hazard_class, need.fire_hazard_class)
+    score, hard = fire_score(need.fire_hazard_class, carrier.fire_hazard_class)
+    if not carrier.fire_hazard_class:
+        return Criterion("fire", score, "unknown", lambda: f"消防类别未标明,您需要 {wanted}")
+    offered = FIRE_CLASS_LABELS.get(carrier.fire_hazard_class, carrier.fire_hazard_class)
+    if not hard:
+        return Criterion("fire", score, "ok", lambda: f"消防 {offered},满足 {wanted} 生产")
+    return Criterion(
+        "fire", score, "fail", lambda: f"消防 {offered},低于您需要的 {wanted}", hard_fail=True
+    )
+
+
+def criterion_freshness(carrier: CarrierFacts, config: MatchConfig) -> Criterion:
+    score = freshness_score(carrier.confirmed_at, config)
+    if carrier.confirmed_at is None:
+        return Criterion("freshness", score, "unknown", lambda: "未记录确认日期")
+    days = max(0, (config.now - carrier.confirmed_at).days)
+    if days == 0:
+        return Criterion("freshness", score, "ok", lambda: "今天确认")
+    state = "ok" if days <= 30 else ("neutral" if days <= 90 else "fail")
+    return Criterion("freshness", score, state, lambda: f"{days} 天前确认")
+
+
+def carrier_point(
+    carrier: CarrierFacts, park: ParkFacts | None
+) -> tuple[float | None, float | None]:
+    """The carrier's own point, else its park's centre."""
+    if carrier.latitude is not None and carrier.longitude is not None:
+        return carrier.latitude, carrier.longitude
+    if park is not None:
+        return park.latitude, park.longitude
+    return None, None
+
+
+def carrier_criteria(
+    need: NeedSpec,
+    carrier: CarrierFacts,
+    park: ParkFacts | None,
+    config: MatchConfig,
+    park_memo: dict[tuple[str, int], Criterion] | None = None,
+) -> list[Criterion]:
+    """The need's criteria for one carrier. Criteria that depend only on the park (industry;
+    land use when the need's own area is used) are shared through `park_memo`."""
+    park_memo = {} if park_memo is None else park_memo
+    park_key = carrier.park_id
+    criteria: list[Criterion] = []
+    if need.area_min_m2 or need.area_max_m2:
+        criteria.append(criterion_area(need, carrier, config))
+    criteria.append(criterion_price(need, carrier))
+    if need.places:
+        where = park.name if park else carrier.region_name
+        latitude, longitude = carrier_point(carrier, park)
+        criteria.append(
+            _location(
+                need, carrier.park_id, carrier.region_code, where, latitude, longitude, config
+            )
+        )
+    if need.industry_lineage:
+        industry = park_memo.get(("industry", park_key))
+        if industry is None:
+            industry = park_memo[("industry", park_key)] = criterion_industry(need, park)
+        criteria.append(industry)
+    if need.investment_wan is not None or need.annual_tax_wan is not None:
+        if need.kind == "land":
+            criteria.append(criterion_land_use(need, park, carrier.area_m2))
+        else:
+            land_use = park_memo.get(("land_use", park_key))
+            if land_use is None:
+                land_use = park_memo[("land_use", park_key)] = criterion_land_use(
+                    need, park, need.area_mid_m2
+                )
+            criteria.append(land_use)
+    if need.height_m:
+        criteria.append(_minimum("height", "层高", "m", need.height_m, carrier.height_m))
+    if need.load_t_m2:
+        criteria.append(_minimum("load", "承重", " t/㎡", need.load_t_m2, carrier.load_t_m2))
+    if need.power_kva:
+        criteria.append(_minimum("power", "可配电", "kVA", need.power_kva, carrier.power_kva))
+    if need.crane_t:
+        criteria.append(
+            _minimum("crane", "行车", "t", need.crane_t, carrier.crane_t, absent="无行车")
+        )
+    if need.eia_required:
+        criteria.append(criterion_eia(carrier))
+    if need.fire_hazard_class:
+        criteria.append(criterion_fire(need, carrier))
+    criteria.append(criterion_freshness(carrier, config))
+    return criteria
+
+
+def weighted_score(criteria: Iterable[Criterion], column: int) -> float:
+    total_weight = 0
+    total = 0.0
+    for criterion in criteria:
+        weight = WEIGHTS[criterion.key][column]
+        total_weight += weight
+        total += weight * criterion.score
+    return 100.0 * total / total_weight if total_weight else 0.0
+
+
+def score_carrier(
+    need: NeedSpec,
+    carrier: CarrierFacts,
+    park: ParkFacts | None,
+    config: MatchConfig,
+    park_memo: dict[tuple[str, int], Criterion] | None = None,
+) -> CarrierMatch:
+    criteria = carrier_criteria(need, carrier, park, config, park_memo)
+    # Without a budget the price line is shown for information only and not weighed.
+    if need.budget is None:
+        counted = [criterion for criterion in criteria if criterion.key != "price"]
+    else:
+        counted = criteria
+    return CarrierMatch(carrier, park, weighted_score(counted, 0), criteria)
+
+
+# ---------------------------------------------------------------------------------------
+# Parks
+
+
+def score_park(
+    need: NeedSpec,
+    park: ParkFacts,
+    best_carrier_score: float | None,
+    carrier_count: int,
+    config: MatchConfig,
+) -> ParkMatch:
+    criteria: list[Criterion] = []
+    if need.places:
+        criteria.append(
+            _location(
+                need, park.id, park.region_code, park.name, park.latitude, park.longitude, config
+            )
+        )
+    if need.industry_lineage:
+        criteria.append(criterion_industry(need, park))
+    if need.investment_wan is not None or need.annual_tax_wan is not None:
+        criteria.append(criterion_land_use(need, park, need.area_mid_m2))
+    if best_carrier_score is None:
+        criteria.append(Criterion("carriers", 0.0, "fail", lambda: "暂无符合条件的载体"))
+    else:
+        best = best_carrier_score
+        criteria.append(
+            Criterion(
+                "carriers",
+                best / 100.0,
+                "ok",
+                lambda: f"有 {carrier_count} 个符合条件的载体,最高匹配 {fmt(best, 0)} 分",
+            )
+        )
+    return ParkMatch(park, weighted_score(criteria, 1), criteria, carrier_count)
+
+
+# ---------------------------------------------------------------------------------------
+# The whole match
+
+
+def numeric_scorer(
+    need: NeedSpec, config: MatchConfig
+) -> Callable[[CarrierFacts, ParkFacts | None, dict], tuple[int, float]]:
+    """A scorer for one need that returns only (hard failures, score): the same arithmetic,
+    criteria order and weights as `score_carrier`, without building explanations. `rank`
+    runs it over every candidate and explains only the results it shows."""
+    low, high, margin = need.area_min_m2, need.area_max_m2, config.area_margin
+    has_area = bool(low or high)
+    has_budget = need.budget is not None
+    has_places = bool(need.places)
+    has_industry = bool(need.industry_lineage)
+    has_land_use = need.investment_wan is not None or need.annual_tax_wan is not None
+    minimums = [
+        (needed, attribute, absent, WEIGHTS[key][0])
+        for key, needed, attribute, absent in (
+            ("height", need.height_m, "height_m", False),
+            ("load", need.load_t_m2, "load_t_m2", False),
+            ("power", need.power_kva, "power_kva", False),
+            ("crane", need.crane_t, "crane_t", True),
+        )
+        if needed
+    ]
+    weight = {key: value[0] for key, value in WEIGHTS.items()}
+    total_weight = (
+        (weight["area"] if has_area else 0)
+        + (weight["price"] if has_budget else 0)
+        + (weight["location"] if has_places else 0)
+        + (weight["industry"] if has_industry else 0)
+        + (weight["land_use"] if has_land_use else 0)
+        + sum(item[3] for item in minimums)
+        + (weight["eia"] if need.eia_required else 0)
+        + (weight["fire"] if need.fire_hazard_class else 0)
+        + weight["freshness"]
+    )
+
+    def evaluate(carrier: CarrierFacts, park: ParkFacts | None, memo: dict) -> tuple[int, float]:
+        # Summed in carrier_criteria's order so the floats match score_carrier exactly.
+        total = 0.0
+        failures = 0
+        if has_area:
+            total += weight["area"] * area_score(carrier.area_m2, low, high, margin)
+        if has_budget:
+            total += weight["price"] * price_score(need, carrier)
+        if has_places:
+            # Carriers without their own point share their park's: score each point once.
+            point = (carrier.park_id, carrier.region_code, *carrier_point(carrier, park))
+            location = memo.get(point)
+            if location is None:
+                location = memo[point] = location_score(need, *point, config)
+            total += weight["location"] * location
+        if has_industry:
+            industry = memo.get(("industry", carrier.park_id))
+            if industry is None:
+                industry = memo[("industry", carrier.park_id)] = criterion_industry(need, park)
+            total += weight["industry"] * industry.score
+        if has_land_use:
+            land_use: Criterion | None
+            if need.kind == "land":
+                land_use = criterion_land_use(need, park, carrier.area_m2)
+            else:
+                land_use = memo.get(("land_use", carrier.park_id))
+                if land_use is None:
+                    land_use = memo[("land_use", carrier.park_id)] = criterion_land_use(
+                        need, park, need.area_mid_m2
+                    )
+            total += weight["land_use"] * land_use.score
+        for needed, attribute, absent, item_weight in minimums:
+            score, hard = minimum_score(needed, getattr(carrier, attribute), absent)
+            total += item_weight * score
+            failures += hard
+        if need.eia_required:
+            if carrier.eia_ok:
+                total += weight["eia"] * 1.0
+            else:
+                failures += 1
+        if need.fire_hazard_class:
+            score, hard = fire_score(need.fire_hazard_class, carrier.fire_hazard_class)
+            total += weight["fire"] * score
+            failures += hard
+        total += weight["freshness"] * freshness_score(carrier.confirmed_at, config)
+        return failures, 100.0 * total / total_weight
+
+    return evaluate
+
+
+def rank(
+    need: NeedSpec,
+    carriers: Iterable[CarrierFacts],
+    parks: Iterable[ParkFacts],
+    config: MatchConfig,
+) -> MatchResult:
+    """Score every candidate, split matches from near-misses, and rank parks. Deterministic:
+    ordered by (hard needs failed, -score, id)."""
+    parks_by_id = {park.id: park for park in parks}
+    evaluate = numeric_scorer(need, config)
+    memo: dict[Any, Any] = {}
+    matches: list[tuple[int, float, int, CarrierFacts]] = []
+    near: list[tuple[int, float, int, CarrierFacts]] = []
+    best_by_park: dict[int, float] = {}
+    count_by_park: dict[int, int] = {}
+    candidate_count = 0
+    for carrier in carriers:
+        candidate_count += 1
+        park_id = carrier.park_id
+        failures, score = evaluate(carrier, parks_by_id.get(park_id), memo)
+        if failures == 0:
+            matches.append((0, -round(score, 6), carrier.id, carrier))
+            count_by_park[park_id] = count_by_park.get(park_id, 0) + 1
+            if score > best_by_park.get(park_id, -1.0):
+                best_by_park[park_id] = score
+        elif failures == 1:
+            near.append((1, -round(score, 6), carrier.id, carrier))
+
+    def explained(
+        rows: list[tuple[int, float, int, CarrierFacts]], limit: int
+    ) -> list[CarrierMatch]:
+        chosen = heapq.nsmallest(limit, rows, key=lambda row: row[:3])
+        return [
+            score_carrier(need, row[3], parks_by_id.get(row[3].park_id), config, memo)
+            for row in chosen
+        ]
+
+    wanted_parks = need.wanted_park_ids
+    wanted_regions = need.wanted_region_codes
+    insisted = need.insist_location and (wanted_parks or wanted_regions)
+    park_matches = []
+    for park in parks_by_id.values():
+        if insisted and str(park.id) not in wanted_parks and park.region_code not in wanted_regions:
+            continue
+        park_matches.append(
+            score_park(need, park, best_by_park.get(park.id), count_by_park.get(park.id, 0), config)
+        )
+    park_matches.sort(key=lambda match: match.sort_key)
+    return MatchResult(
+        carriers=explained(matches, config.top_carriers),
+        near_misses=explained(near, config.top_near_misses),
+        parks=park_matches[: config.top_parks],
+        candidate_count=candidate_count,
+    )

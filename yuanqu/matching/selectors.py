@@ -1,0 +1,440 @@
+"""Reads that feed the pure scorer: candidates with SQL hard filters, parks, the need."""
+
+from __future__ import annotations
+
+import operator
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from functools import reduce
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, connections
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    FloatField,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from yuanqu.core.models import Industry
+from yuanqu.leads.models import Lead
+from yuanqu.listings.models import Carrier
+from yuanqu.matching.scoring import (
+    CarrierFacts,
+    CarrierMatch,
+    IndustryFacts,
+    MatchConfig,
+    MatchResult,
+    NeedSpec,
+    ParkFacts,
+    Place,
+    rank,
+)
+from yuanqu.parks.models import Park
+
+# Which carrier deals serve a need: 租 ↔ 出租/先租后买; 购 ↔ 出售/先租后买.
+DEAL_COMPATIBLE: dict[str, tuple[str, ...]] = {
+    Lead.Deal.RENT: (Carrier.Deal.RENT, Carrier.Deal.RENT_TO_BUY),
+    Lead.Deal.BUY: (Carrier.Deal.SALE, Carrier.Deal.RENT_TO_BUY),
+    Lead.Deal.RENT_TO_BUY: (Carrier.Deal.RENT_TO_BUY,),
+}
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _float(value: Decimal | float | int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def area_margin() -> float:
+    return float(getattr(settings, "MATCH_AREA_MARGIN", 0.20))
+
+
+def hide_days() -> int:
+    return int(getattr(settings, "CARRIER_HIDE_DAYS", 180))
+
+
+def match_config(*, now: datetime | None = None) -> MatchConfig:
+    return MatchConfig(now=now or timezone.now(), area_margin=area_margin(), hide_days=hide_days())
+
+
+def candidates_for_need(
+    *,
+    kind: str,
+    deal: str,
+    area_min_m2: Decimal | float | None = None,
+    area_max_m2: Decimal | float | None = None,
+    region_codes: Sequence[str] = (),
+    park_ids: Sequence[int] = (),
+    insist_location: bool = False,
+    now: datetime | None = None,
+    height_m: Decimal | float | None = None,
+    load_t_m2: Decimal | float | None = None,
+    power_kva: Decimal | float | None = None,
+    crane_t: Decimal | float | None = None,
+    eia_required: bool = False,
+    fire_hazard_class: str = "",
+) -> QuerySet[Carrier]:
+    """Carriers passing the hard filters: kind, a compatible deal, available, published,
+    confirmed within CARRIER_HIDE_DAYS, area inside the wanted range widened by
+    MATCH_AREA_MARGIN, and the wanted districts/parks only if the person insisted."""
+    now = now or timezone.now()
+    margin = Decimal(str(area_margin()))
+    queryset = Carrier.objects.annotate(
+        # Compared through COALESCE on purpose: a bare range on confirmed_at lures SQLite's
+        # planner onto the (status, confirmed_at, …) index, which reads most of the table;
+        # (status, kind, deal) reads only the needed kind. A NULL date stays hidden.
+        confirmed_or_epoch=Coalesce("confirmed_at", Value(EPOCH, output_field=DateTimeField())),
+    ).filter(
+        kind=kind,
+        deal__in=DEAL_COMPATIBLE.get(deal, ()),
+        status=Carrier.Status.AVAILABLE,
+        published_at__isnull=False,
+        confirmed_or_epoch__gte=now - timedelta(days=hide_days()),
+    )
+    area_field = "land_area_m2" if kind == Carrier.Kind.LAND else "building_area_m2"
+    if area_min_m2:
+        queryset = queryset.filter(
+            **{f"{area_field}__gte": Decimal(str(area_min_m2)) * (1 - margin)}
+        )
+    if area_max_m2:
+        queryset = queryset.filter(
+            **{f"{area_field}__lte": Decimal(str(area_max_m2)) * (1 + margin)}
+        )
+    if insist_location and (region_codes or park_ids):
+        queryset = queryset.filter(
+            Q(park_id__in=list(park_ids))
+            | Q(region_id__in=list(region_codes))
+            | Q(park__region_id__in=list(region_codes))
+        )
+    misses = _hard_misses(
+        height_m=height_m, load_t_m2=load_t_m2, power_kva=power_kva, crane_t=crane_t,
+        eia_required=eia_required, fire_hazard_class=fire_hazard_class,
+    )  # fmt: skip
+    if len(misses) >= 2:
+        # A carrier failing two stated technical needs is neither a match nor a near-miss:
+        # leave it in the database instead of scoring it.
+        queryset = queryset.annotate(hard_misses=reduce(operator.add, misses)).filter(
+            hard_misses__lte=1
+        )
+    return (
+        queryset.select_related("park", "region")
+        .prefetch_related(
+            Prefetch("park__leading_industries", queryset=Industry.objects.order_by("code"))
+        )
+        .order_by("id")
+    )
+
+
+def _miss(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _hard_misses(
+    *,
+    height_m: Decimal | float | None,
+    load_t_m2: Decimal | float | None,
+    power_kva: Decimal | float | None,
+    crane_t: Decimal | float | None,
+    eia_required: bool,
+    fire_hazard_class: str,
+) -> list[Case]:
+    """SQL twins of the scorer's hard criteria: 1 where a stated value misses the need.
+    Unstated values (NULL) are not misses, except 行车 where NULL means no crane."""
+    misses = []
+    if height_m:
+        misses.append(_miss(Q(height_m__lt=Decimal(str(height_m)))))
+    if load_t_m2:
+        misses.append(_miss(Q(floor_load_t_m2__lt=Decimal(str(load_t_m2)))))
+    if power_kva:
+        needed = Decimal(str(power_kva))
+        misses.append(
+            _miss(
+                (Q(power_available_kva__isnull=False) | Q(power_current_kva__isnull=False))
+                & (Q(power_available_kva__isnull=True) | Q(power_available_kva__lt=needed))
+                & (Q(power_current_kva__isnull=True) | Q(power_current_kva__lt=needed))
+            )
+        )
+    if crane_t:
+        misses.append(_miss(Q(crane_t__isnull=True) | Q(crane_t__lt=Decimal(str(crane_t)))))
+    if eia_required:
+        misses.append(_miss(Q(eia_ok=False)))
+    if fire_hazard_class:
+        misses.append(_miss(~Q(fire_hazard_class="") & Q(fire_hazard_class__gt=fire_hazard_class)))
+    return misses
+
+
+# Columns read for scoring. Decimals are cast to floats in SQL: the scorer works in floats,
+# and skipping Django's per-value Decimal converters halves the time for large matches.
+_FLOAT_COLUMNS = (
+    "building_area_m2", "land_area_m2", "price_value", "height_m", "floor_load_t_m2", "crane_t",
+    "latitude", "longitude",
+)  # fmt: skip
+# Titles and region names are read later, only for the carriers shown (see match_for_lead).
+_CARRIER_COLUMNS = (
+    "id", "kind", "deal", "park_id", "region_id", "f_building_area_m2",
+    "f_land_area_m2", "price_negotiable", "f_price_value", "price_unit", "f_height_m",
+    "f_floor_load_t_m2", "power_available_kva", "power_current_kva", "f_crane_t", "eia_ok",
+    "fire_hazard_class", "confirmed_at", "f_latitude", "f_longitude",
+)  # fmt: skip
+
+
+def carrier_facts_for(queryset: QuerySet[Carrier]) -> list[CarrierFacts]:
+    """Plain facts for the scorer, in one query. The rows are read straight from the
+    cursor: Django's per-value converters (dates on SQLite, booleans, decimals) cost more
+    than the query itself on a large match, and the scorer only needs floats."""
+    casts = {f"f_{name}": Cast(name, FloatField()) for name in _FLOAT_COLUMNS}
+    rows_query = (
+        queryset.prefetch_related(None)
+        .annotate(**casts)
+        .order_by("id")
+        .values_list(*_CARRIER_COLUMNS)
+    )
+    sql, params = rows_query.query.sql_with_params()
+    with connections[rows_query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    land = Carrier.Kind.LAND
+    facts = []
+    for row in rows:
+        (pk, kind, deal, park_id, region_code, building, land_area, negotiable, price, unit,
+         height, load, power_available, power_current, crane, eia, fire, confirmed_at,
+         latitude, longitude) = row  # fmt: skip
+        if power_available is None:
+            power = power_current
+        elif power_current is None:
+            power = power_available
+        else:
+            power = max(power_available, power_current)
+        facts.append(
+            CarrierFacts(
+                pk,
+                "",
+                kind,
+                deal,
+                park_id,
+                region_code or "",
+                "",
+                land_area if kind == land else building,
+                bool(negotiable),
+                price,
+                unit or "",
+                height,
+                load,
+                power,
+                crane,
+                bool(eia),
+                fire or "",
+                _aware(confirmed_at),
+                latitude,
+                longitude,
+            )  # fmt: skip
+        )
+    return facts
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """A timestamp from the cursor: SQLite gives naive UTC (text or, with its converters,
+    a datetime), PostgreSQL an aware datetime."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def carrier_facts(carrier: Carrier) -> CarrierFacts:
+    facts = carrier_facts_for(Carrier.objects.filter(pk=carrier.pk))[0]
+    facts.title, facts.region_name = carrier.title, carrier.region.name
+    return facts
+
+
+def industry_facts(industry: Industry) -> IndustryFacts:
+    return IndustryFacts(
+        code=industry.code, name=industry.name, lineage=tuple(industry.lineage_codes())
+    )
+
+
+def park_facts_list(*, park_ids: Iterable[int] | None = None) -> list[ParkFacts]:
+    """Active parks with region and leading industries. The full list is kept per process
+    and rebuilt only when parks or their leading industries change (checked with one
+    aggregate query), because every match ranks all parks."""
+    if park_ids is not None:
+        return _build_park_facts(Park.objects.filter(pk__in=list(park_ids)))
+    version = _parks_version()
+    with _park_cache_lock:
+        if _park_cache.get("version") == version:
+            return list(_park_cache["facts"])
+    facts = _build_park_facts(Park.objects.all())
+    with _park_cache_lock:
+        _park_cache.update(version=version, facts=facts)
+    return list(facts)
+
+
+_park_cache: dict[str, Any] = {}
+_park_cache_lock = threading.Lock()
+
+
+def _parks_version() -> tuple[Any, ...]:
+    parks = Park.objects.aggregate(count=Count("pk"), top=Max("pk"), changed=Max("updated_at"))
+    links = Park.leading_industries.through.objects.aggregate(count=Count("pk"), top=Max("pk"))
+    return (
+        connection.alias,
+        connection.settings_dict.get("NAME"),
+        *parks.values(),
+        *links.values(),
+    )
+
+
+def _build_park_facts(parks: QuerySet[Park]) -> list[ParkFacts]:
+    parks = (
+        parks.filter(is_active=True)
+        .select_related("region")
+        .prefetch_related(
+            Prefetch("leading_industries", queryset=Industry.objects.order_by("code"))
+        )
+        .order_by("id")
+    )
+    return [park_facts(park) for park in parks]
+
+
+def park_facts(park: Park) -> ParkFacts:
+    return ParkFacts(
+        id=park.pk,
+        name=park.display_name,
+        region_code=park.region_id,
+        region_name=park.region.name,
+        latitude=_float(park.latitude),
+        longitude=_float(park.longitude),
+        leading_industries=tuple(industry_facts(item) for item in park.leading_industries.all()),
+        investment_intensity_wan_per_mu=_float(park.investment_intensity_wan_per_mu),
+        tax_per_mu_wan=_float(park.tax_per_mu_wan),
+    )
+
+
+def need_spec_for_lead(lead: Lead) -> NeedSpec:
+    """The lead as the scorer sees it (uses prefetched regions/parks when present)."""
+    places = [
+        Place(
+            "park", str(park.pk), park.display_name, _float(park.latitude), _float(park.longitude)
+        )
+        for park in sorted(lead.parks.all(), key=lambda item: item.pk)
+    ]
+    places += [
+        Place("region", region.code, region.name, _float(region.latitude), _float(region.longitude))
+        for region in sorted(lead.regions.all(), key=lambda item: item.code)
+    ]
+    industry = lead.industry
+    return NeedSpec(
+        kind=lead.kind,
+        deal=lead.deal,
+        area_min_m2=_float(lead.area_min_m2),
+        area_max_m2=_float(lead.area_max_m2),
+        budget_value=_float(lead.budget_value),
+        budget_unit=lead.budget_unit,
+        places=tuple(places),
+        insist_location=lead.insist_location,
+        industry_lineage=tuple(industry.lineage_codes()) if industry else (),
+        industry_name=industry.name if industry else "",
+        height_m=_float(lead.height_m),
+        load_t_m2=_float(lead.load_t_m2),
+        power_kva=_float(lead.power_kva),
+        crane_t=_float(lead.crane_t),
+        eia_required=lead.eia_required,
+        fire_hazard_class=lead.fire_hazard_class,
+        investment_wan=_float(lead.investment_wan),
+        annual_tax_wan=_float(lead.annual_tax_wan),
+    )
+
+
+def match_for_lead(*, lead: Lead, now: datetime | None = None) -> MatchResult:
+    """Run the whole match for a stored lead: candidates, parks, pure ranking."""
+    config = match_config(now=now)
+    need = need_spec_for_lead(lead)
+    candidates = candidates_for_need(
+        kind=lead.kind,
+        deal=lead.deal,
+        area_min_m2=lead.area_min_m2,
+        area_max_m2=lead.area_max_m2,
+        region_codes=[place.key for place in need.places if place.kind == "region"],
+        park_ids=[int(place.key) for place in need.places if place.kind == "park"],
+        insist_location=lead.insist_location,
+        now=config.now,
+        height_m=lead.height_m,
+        load_t_m2=lead.load_t_m2,
+        power_kva=lead.power_kva,
+        crane_t=lead.crane_t,
+        eia_required=lead.eia_required,
+        fire_hazard_class=lead.fire_hazard_class,
+    )
+    result = rank(need, carrier_facts_for(candidates), park_facts_list(), config)
+    _fill_names([*result.carriers, *result.near_misses])
+    return result
+
+
+def _fill_names(matches: list[CarrierMatch]) -> None:
+    """Titles and district names for the carriers that are shown (one small query)."""
+    names = {
+        pk: (title, region_name)
+        for pk, title, region_name in Carrier.objects.filter(
+            pk__in=[match.carrier.id for match in matches]
+        ).values_list("pk", "title", "region__name")
+    }
+    for match in matches:
+        match.carrier.title, match.carrier.region_name = names.get(match.carrier.id, ("", ""))
+
+
+def open_leads_for_carrier(*, carrier: Carrier, now: datetime | None = None) -> QuerySet[Lead]:
+    """Open leads whose hard filters a carrier passes (kind, deal, widened area, place)."""
+    now = now or timezone.now()
+    deals = [need for need, offered in DEAL_COMPATIBLE.items() if carrier.deal in offered]
+    area = carrier.land_area_m2 if carrier.kind == Carrier.Kind.LAND else carrier.building_area_m2
+    queryset = Lead.objects.filter(
+        kind=carrier.kind,
+        deal__in=deals,
+        status__in=(Lead.Status.NEW, Lead.Status.CONTACTED, Lead.Status.QUALIFIED),
+        anonymised_at__isnull=True,
+        created_at__gte=now - timedelta(days=hide_days()),
+    )
+    if area is not None:
+        margin = Decimal(str(area_margin()))
+        queryset = queryset.filter(
+            Q(area_min_m2__isnull=True) | Q(area_min_m2__lte=area / (1 - margin)),
+            Q(area_max_m2__isnull=True) | Q(area_max_m2__gte=area / (1 + margin)),
+        )
+    place = (
+        Q(insist_location=False)
+        | Q(parks=carrier.park_id)
+        | Q(regions=carrier.region_id)
+        | Q(regions=carrier.park.region_id)
+    )
+    ids = queryset.filter(place).values_list("id", flat=True).distinct()
+    return (
+        Lead.objects.filter(pk__in=list(ids))
+        .select_related("industry")
+        .prefetch_related("regions", "parks")
+        .order_by("id")
+    )
+
+
+def lead_results_context(lead: Lead) -> dict[str, Any]:
+    """What the results page shows: the stored snapshot, never a fresh match."""
+    snapshot = lead.match_snapshot or {}
+    return {
+        "snapshot": snapshot,
+        "carriers": snapshot.get("carriers", []),
+        "near_misses": snapshot.get("near_misses", []),
+        "parks": snapshot.get("parks", []),
+    }
