@@ -1,0 +1,460 @@
+"""Writes for needs (leads): submit, merge, withdraw, deletion request, notifications."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from yuanqu.leads.models import (
+    Lead,
+    LeadEvent,
+    LeadNotification,
+    LeadSubmission,
+    ReferenceSequence,
+)
+from yuanqu.leads.privacy import PRIVACY_NOTICE_VERSION
+
+logger = logging.getLogger(__name__)
+
+# Need fields copied from the submitted data onto the lead (personal fields are listed apart).
+NEED_FIELDS = (
+    "kind", "deal", "intended_use", "area_min_m2", "area_max_m2", "budget_value", "budget_unit",
+    "insist_location", "power_kva", "height_m", "load_t_m2", "crane_t", "eia_required",
+    "fire_hazard_class", "timing", "investment_wan", "annual_tax_wan", "jobs",
+)  # fmt: skip
+PERSONAL_FIELDS = ("company", "contact_name", "mobile", "need_text")
+OPEN_STATUSES = (Lead.Status.NEW, Lead.Status.CONTACTED, Lead.Status.QUALIFIED)
+
+
+class LeadSubmitRefused(Exception):
+    """The submission was not stored: `reason` is "honeypot", "rate_limited" or "consent"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    lead: Lead
+    created: bool  # a new lead
+    merged: bool  # merged into an open lead with the same mobile and need
+    replayed: bool  # this idempotency key was seen before: nothing new stored
+
+
+# ---------------------------------------------------------------------------------------
+# Submit
+
+
+def lead_submit(
+    *,
+    data: Mapping[str, Any],
+    idempotency_key: str,
+    ip: str | None,
+    honeypot: str = "",
+    now: datetime | None = None,
+    run_match: bool = True,
+    rate_limited: bool = True,
+) -> SubmitOutcome:
+    """Store a validated need exactly once and match it.
+
+    `data` holds the cleaned form fields (see NEED_FIELDS and PERSONAL_FIELDS, plus
+    industry_code, region_codes, park_ids, park_id, consent, source_page, source_carrier_id).
+    A key seen before returns its lead unchanged (double taps, retries). The same mobile
+    with the same need inside LEAD_MERGE_WINDOW_HOURS merges into the open lead. The
+    lead, its submission row and its notification row commit together; the notification
+    task is queued on commit and the match runs after commit, so a failing match or
+    notifier never loses the lead.
+    """
+    if honeypot.strip():
+        raise LeadSubmitRefused("honeypot")
+    if not data.get("consent"):
+        raise LeadSubmitRefused("consent")
+    key = (idempotency_key or "").strip()[:64] or uuid.uuid4().hex
+    now = now or timezone.now()
+
+    replay = _replay(key)
+    if replay is not None:
+        return replay
+    if rate_limited:
+        _check_rate_limits(ip=ip, mobile=str(data.get("mobile") or ""))
+
+    try:
+        with transaction.atomic():
+            lead, created = _store(data=data, key=key, ip=ip, now=now)
+    except IntegrityError:
+        # A concurrent request with the same key committed first: answer with its lead.
+        replay = _replay(key)
+        if replay is None:
+            raise
+        return replay
+
+    if run_match:
+        _match_quietly(lead)
+    return SubmitOutcome(lead=lead, created=created, merged=not created, replayed=False)
+
+
+def _replay(key: str) -> SubmitOutcome | None:
+    submission = LeadSubmission.objects.select_related("lead").filter(idempotency_key=key).first()
+    if submission is None:
+        return None
+    return SubmitOutcome(lead=submission.lead, created=False, merged=False, replayed=True)
+
+
+def _store(
+    *, data: Mapping[str, Any], key: str, ip: str | None, now: datetime
+) -> tuple[Lead, bool]:
+    fingerprint = need_fingerprint(data)
+    _serialise_per_mobile(str(data.get("mobile") or ""))
+    existing = _mergeable_lead(
+        mobile=str(data.get("mobile") or ""), fingerprint=fingerprint, now=now
+    )
+    snapshot = _submission_data(data)
+    if existing is not None:
+        _apply(existing, data, ip=ip, now=now)
+        existing.submission_count = F("submission_count") + 1
+        existing.last_submitted_at = now
+        existing.save()
+        existing.refresh_from_db()
+        _set_wanted_places(existing, data)
+        LeadSubmission.objects.create(
+            lead=existing, idempotency_key=key, ip=ip, merged=True, data=snapshot
+        )
+        LeadEvent.objects.create(
+            lead=existing,
+            kind=LeadEvent.Kind.MERGED,
+            note=f"第 {existing.submission_count} 次提交,已合并",
+            data={"submission_count": existing.submission_count},
+        )
+        return existing, False
+
+    lead = Lead(
+        reference=_next_reference(now),
+        idempotency_key=key,
+        need_fingerprint=fingerprint,
+        last_submitted_at=now,
+        source_page=str(data.get("source_page") or "")[:300],
+        source_carrier_id=data.get("source_carrier_id") or None,
+        park_id=data.get("park_id") or None,
+    )
+    _apply(lead, data, ip=ip, now=now)
+    lead.save()
+    _set_wanted_places(lead, data)
+    LeadSubmission.objects.create(lead=lead, idempotency_key=key, ip=ip, data=snapshot)
+    LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.SUBMITTED)
+    LeadNotification.objects.create(lead=lead)
+    lead_id = lead.pk
+    transaction.on_commit(lambda: _enqueue_notification(lead_id), robust=True)
+    return lead, True
+
+
+def _apply(lead: Lead, data: Mapping[str, Any], *, ip: str | None, now: datetime) -> None:
+    for name in NEED_FIELDS:
+        if name in data:
+            value = data[name]
+            if value is None and name in {
+                "intended_use",
+                "budget_unit",
+                "fire_hazard_class",
+                "timing",
+            }:
+                value = ""
+            if value is None and name in {"insist_location", "eia_required"}:
+                value = False
+            setattr(lead, name, value)
+    for name in PERSONAL_FIELDS:
+        if data.get(name):
+            setattr(lead, name, data[name])
+    lead.industry_id = data.get("industry_code") or None
+    lead.consent_version = PRIVACY_NOTICE_VERSION
+    lead.consent_at = now
+    lead.consent_ip = ip
+
+
+def _set_wanted_places(lead: Lead, data: Mapping[str, Any]) -> None:
+    lead.regions.set(list(data.get("region_codes") or []))
+    lead.parks.set(list(data.get("park_ids") or []))
+
+
+def _submission_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The need as submitted, JSON-safe, for the history (personal fields left out)."""
+    keep = {*NEED_FIELDS, "industry_code", "region_codes", "park_ids", "need_text"}
+    result: dict[str, Any] = {}
+    for name in sorted(keep):
+        value = data.get(name)
+        if isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, (list, tuple, set)):
+            value = sorted(str(item) for item in value)
+        result[name] = value
+    return result
+
+
+def need_fingerprint(data: Mapping[str, Any]) -> str:
+    """What makes two submissions "the same need": kind, deal, area, industry, places."""
+
+    def number(value: Any) -> str:
+        return "" if value in (None, "") else str(int(Decimal(str(value))))
+
+    parts = [
+        str(data.get("kind") or ""),
+        str(data.get("deal") or ""),
+        number(data.get("area_min_m2")),
+        number(data.get("area_max_m2")),
+        str(data.get("industry_code") or ""),
+        ",".join(sorted(str(code) for code in data.get("region_codes") or [])),
+        ",".join(sorted(str(pk) for pk in data.get("park_ids") or [])),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def _serialise_per_mobile(mobile: str) -> None:
+    """Two submissions from one mobile at the same moment (different keys) must not both
+    miss the merge and create two leads. On PostgreSQL a transaction-scoped advisory lock
+    on the mobile's hash queues them; SQLite's IMMEDIATE transactions already run writers
+    one at a time."""
+    if not mobile or connection.vendor != "postgresql":
+        return
+    lock_id = int(hashlib.sha256(f"lead-mobile:{mobile}".encode()).hexdigest()[:15], 16)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+
+
+def _mergeable_lead(*, mobile: str, fingerprint: str, now: datetime) -> Lead | None:
+    hours = getattr(settings, "LEAD_MERGE_WINDOW_HOURS", 24)
+    if not mobile or hours <= 0:
+        return None
+    return (
+        Lead.objects.select_for_update()
+        .filter(
+            mobile=mobile,
+            need_fingerprint=fingerprint,
+            last_submitted_at__gte=now - timedelta(hours=hours),
+            status__in=OPEN_STATUSES,
+            anonymised_at__isnull=True,
+        )
+        .order_by("-last_submitted_at", "-id")
+        .first()
+    )
+
+
+def _next_reference(now: datetime) -> str:
+    """XQ20261125-0001: a per-day sequence, its row locked until the lead commits."""
+    day = timezone.localdate(now)
+    ReferenceSequence.objects.bulk_create([ReferenceSequence(day=day)], ignore_conflicts=True)
+    ReferenceSequence.objects.filter(day=day).update(last=F("last") + 1)
+    number = ReferenceSequence.objects.filter(day=day).values_list("last", flat=True).get()
+    return f"XQ{day:%Y%m%d}-{number:04d}"
+
+
+def _check_rate_limits(*, ip: str | None, mobile: str) -> None:
+    if not getattr(settings, "LEAD_RATE_LIMITS", True):
+        return
+    hour = timezone.now().strftime("%Y%m%d%H")
+    checks = []
+    if ip:
+        checks.append((f"ip:{ip}", settings.LEAD_RATE_LIMIT_PER_IP_HOUR))
+    if mobile:
+        checks.append((f"mobile:{mobile}", settings.LEAD_RATE_LIMIT_PER_MOBILE_HOUR))
+    for subject, limit in checks:
+        # Hashed, so the cache holds no mobile numbers or addresses in clear.
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{subject}".encode()).hexdigest()[:24]
+        cache_key = f"leads:rate:{hour}:{digest}"
+        cache.add(cache_key, 0, timeout=3600)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.set(cache_key, 1, timeout=3600)
+            count = 1
+        if count > limit:
+            raise LeadSubmitRefused("rate_limited")
+
+
+def _match_quietly(lead: Lead) -> None:
+    from yuanqu.matching.services import lead_match_store
+
+    try:
+        lead_match_store(lead=lead)
+    except Exception:
+        # The lead is stored; staff can re-run the match. Only the id goes to the log.
+        logger.exception("matching failed for lead %s", lead.pk)
+
+
+# ---------------------------------------------------------------------------------------
+# The person's own actions (through the private link)
+
+
+def lead_withdraw(*, lead: Lead, now: datetime | None = None) -> Lead:
+    """The person no longer needs a site: the lead leaves every inbox and flag list."""
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        if lead.status == Lead.Status.WITHDRAWN:
+            return lead
+        lead.status = Lead.Status.WITHDRAWN
+        lead.withdrawn_at = now or timezone.now()
+        lead.save(update_fields=["status", "withdrawn_at", "updated_at"])
+        LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.WITHDRAWN)
+    return lead
+
+
+def lead_request_deletion(*, lead: Lead, now: datetime | None = None) -> Lead:
+    """Record the person's deletion request and erase this lead's personal data at once.
+
+    Judgement call: only this lead (and rows linked to it) is erased. Erasing everything
+    found under the mobile or the contact name belongs to staff with the accounts
+    personal-data tools, because a link holder is not verified as the number's owner.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        if lead.deletion_requested_at is None:
+            lead.deletion_requested_at = now
+            LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.DELETION_REQUESTED)
+        if lead.status in OPEN_STATUSES:
+            lead.status = Lead.Status.WITHDRAWN
+            lead.withdrawn_at = lead.withdrawn_at or now
+        lead.save()
+        _erase_lead_personal_data(lead, now=now)
+    lead.refresh_from_db()
+    return lead
+
+
+def _erase_lead_personal_data(lead: Lead, *, now: datetime) -> None:
+    holders = _personal_data_holders()
+    for label, (erase_fields, link_field) in holders.items():
+        from django.apps import apps
+
+        model = apps.get_model(label)
+        if label == "leads.Lead":
+            rows: Iterable[Any] = [lead]
+        elif link_field:
+            rows = model._default_manager.filter(**{link_field: lead})
+        else:
+            continue
+        for row in rows:
+            for name in erase_fields:
+                field = model._meta.get_field(name)
+                setattr(row, name, None if field.null else "")
+            if hasattr(row, "anonymised_at") and row.anonymised_at is None:
+                row.anonymised_at = now
+            row.save()
+
+
+def _personal_data_holders() -> dict[str, tuple[tuple[str, ...], str]]:
+    """Erase rules from the accounts registry when it is installed, else this app's own."""
+    rules: dict[str, tuple[tuple[str, ...], str]] = {
+        "leads.Lead": (("company", "contact_name", "mobile", "need_text", "consent_ip"), ""),
+        "leads.LeadSubmission": (("ip", "data"), "lead"),
+    }
+    try:
+        from yuanqu.accounts import personal_data
+    except ImportError:
+        return rules
+    for holder in personal_data.holders():
+        if holder.model_label == "leads.Lead" or holder.link_field == "lead":
+            rules[holder.model_label] = (holder.erase_fields, holder.link_field)
+    return rules
+
+
+# ---------------------------------------------------------------------------------------
+# Notifications
+
+
+def _enqueue_notification(lead_id: int, *, run_after: datetime | None = None) -> None:
+    from yuanqu.leads.tasks import lead_notify_staff
+
+    task = lead_notify_staff.using(run_after=run_after) if run_after else lead_notify_staff
+    task.enqueue(lead_id)
+
+
+def notification_backoff(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes after each failure, capped at 6 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def lead_notification_attempt(*, lead_id: int, now: datetime | None = None) -> str:
+    """Send the new-lead notice once; on failure record the attempt and schedule a retry."""
+    from yuanqu.leads.notifications import send_lead_notice
+
+    now = now or timezone.now()
+    lead = Lead.objects.filter(pk=lead_id, match_snapshot__isnull=True).first()
+    if lead is not None:
+        # The match after submit failed (or has not run): run it here, so the person's
+        # results page fills in and the notice goes to the matched parks.
+        _match_quietly(lead)
+    with transaction.atomic():
+        notification = (
+            LeadNotification.objects.select_for_update()
+            .select_related("lead")
+            .filter(lead_id=lead_id)
+            .first()
+        )
+        if notification is None:
+            return "no notification row"
+        if notification.status in {LeadNotification.Status.SENT, LeadNotification.Status.GAVE_UP}:
+            return f"already {notification.status}"
+        notification.attempts += 1
+        try:
+            recipients = send_lead_notice(notification.lead)
+        except Exception as error:  # anything the mail server or webhook throws
+            notification.last_error = f"{type(error).__name__}: {str(error)[:200]}"
+            maximum = getattr(settings, "LEAD_NOTIFY_MAX_ATTEMPTS", 8)
+            if notification.attempts >= maximum:
+                notification.status = LeadNotification.Status.GAVE_UP
+                notification.next_attempt_at = None
+            else:
+                notification.status = LeadNotification.Status.FAILED
+                notification.next_attempt_at = now + notification_backoff(notification.attempts)
+            notification.save()
+            LeadEvent.objects.create(
+                lead_id=lead_id,
+                kind=LeadEvent.Kind.NOTIFY_FAILED,
+                note=f"第 {notification.attempts} 次通知失败",
+            )
+            if notification.next_attempt_at is not None:
+                run_after = notification.next_attempt_at
+                transaction.on_commit(
+                    lambda: _enqueue_notification(lead_id, run_after=run_after), robust=True
+                )
+            return f"failed attempt {notification.attempts}"
+        notification.status = LeadNotification.Status.SENT
+        notification.sent_at = now
+        notification.next_attempt_at = None
+        notification.last_error = ""
+        notification.recipient_count = recipients
+        notification.save()
+        LeadEvent.objects.create(
+            lead_id=lead_id, kind=LeadEvent.Kind.NOTIFIED, note=f"{recipients} 位园区人员"
+        )
+    return f"sent to {recipients}"
+
+
+def lead_notifications_requeue(*, now: datetime | None = None) -> int:
+    """Re-enqueue notices that are due: failed ones past their back-off, and pending ones
+    whose enqueue may have been lost (older than ten minutes)."""
+    now = now or timezone.now()
+    due = list(
+        LeadNotification.objects.filter(
+            status=LeadNotification.Status.FAILED, next_attempt_at__lte=now
+        ).values_list("lead_id", flat=True)
+    )
+    due += list(
+        LeadNotification.objects.filter(
+            status=LeadNotification.Status.PENDING, created_at__lte=now - timedelta(minutes=10)
+        ).values_list("lead_id", flat=True)
+    )
+    for lead_id in due:
+        _enqueue_notification(lead_id)
+    return len(due)
