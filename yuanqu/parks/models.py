@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.models import Industry, Region, TimeStampedModel
@@ -78,3 +79,6 @@ class Park(TimeStampedModel):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("parks:detail", args=[self.slug])
