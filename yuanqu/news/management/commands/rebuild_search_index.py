@@ -1,0 +1,44 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from yuanqu.core import search
+from yuanqu.listings.models import Carrier
+from yuanqu.news import signals
+from yuanqu.news.models import Article
+from yuanqu.parks.models import Park
+
+
+class Command(BaseCommand):
+    help = "重建站内搜索索引(资讯、园区、载体)。"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--kind", choices=search.KINDS, action="append", help="只重建某一类")
+
+    def handle(self, *args, **options) -> None:
+        kinds = options["kind"] or list(search.KINDS)
+        for kind in kinds:
+            started = time.perf_counter()
+            search.clear_index(kind=kind)
+            if kind == "article":
+                documents = (
+                    signals.article_document(article)
+                    for article in Article.objects.filter(status=Article.Status.PUBLISHED)
+                    .exclude(published_at=None)
+                    .iterator(chunk_size=1000)
+                )
+                count = search.index_documents(kind=kind, documents=documents)
+            elif kind == "park":
+                documents = (
+                    signals.park_document(park)
+                    for park in Park.objects.filter(is_active=True).iterator(chunk_size=1000)
+                )
+                count = search.index_documents(kind=kind, documents=documents)
+            else:
+                count = 0
+                for carrier in Carrier.objects.all().iterator(chunk_size=1000):
+                    signals.index_carrier(carrier)
+                    count += 1
+            elapsed = time.perf_counter() - started
+            self.stdout.write(f"{kind}: {count} 条,用时 {elapsed:.1f} 秒")
+        search.optimize()
