@@ -14,6 +14,7 @@ from config.env import (
     cache_from_redis_url,
     database_from_url,
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous article pages from the cache before sessions/CSRF/auth (issue 4 budget).
+    "yuanqu.news.middleware.CachedArticleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -250,7 +253,7 @@ LEAD_WEBHOOK_BACKEND = env_str(
 LEAD_WEBHOOK_URL = env_str("LEAD_WEBHOOK_URL", "")
 LEAD_NOTIFY_MAX_ATTEMPTS = env_int("LEAD_NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
 # Candidates' area may fall this far outside the wanted range (0.20 = 20%), scored lower.
-MATCH_AREA_MARGIN = float(env_str("MATCH_AREA_MARGIN", "0.20"))
+MATCH_AREA_MARGIN = env_float("MATCH_AREA_MARGIN", 0.20, minimum=0.0, maximum=1.0)
 
 # Content-Security-Policy: only our own scripts (inline ones need {{ CSP_NONCE }}), no third
 # party hosts but the map tiles. Inline styles stay allowed: Leaflet positions tiles with them.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, env_bool, env_int
+from config.env import database_from_url, env_bool, env_float, env_int
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -91,3 +91,10 @@ def test_sqlite_urls_use_wal_and_immediate_transactions(tmp_path):
     assert database["NAME"] == tmp_path / "db.sqlite3"
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+
+
+def test_a_fraction_out_of_range_names_the_variable(monkeypatch):
+    monkeypatch.setenv("MATCH_AREA_MARGIN", "20%")
+
+    with pytest.raises(ImproperlyConfigured, match="MATCH_AREA_MARGIN"):
+        env_float("MATCH_AREA_MARGIN", 0.2, minimum=0.0, maximum=1.0)
