@@ -1,0 +1,290 @@
+"""Page budgets of issue 4 over HTTP: gunicorn (2 sync workers) + wrk, 127.0.0.1 only.
+
+    # SQLite bench database (create it first with bench/bench_search.py):
+    YUANQU_VAR_DIR=/tmp/news-bench .venv/bin/python bench/bench_news.py
+    # PostgreSQL:
+    DATABASE_URL=postgres://root@127.0.0.1:5432/h_news_bench .venv/bin/python bench/bench_news.py
+
+Runs, each for --duration seconds at --connections connections (wrk -t2):
+1. page cache off (data caches on, warmed): the minimal reference view (`/bench/ref/<pk>/`:
+   one article by primary key, bare template) and the real article page, same server run;
+   budget: article ≥ 0.8× reference throughput, p99 ≤ 100 ms at 32 connections;
+2. anonymous cached article pages with the local-memory cache, while a checker sends view
+   beacons (100 browsers twice each, 20 bots) and then verifies the counter rose by exactly
+   100 after the flush; budget ≥ 2,500 req/s;
+3. the same with the Redis cache (reported beside it);
+4. the search page: 2-word queries (budget ≥ 300 req/s) and the most common word
+   (budget p95 ≤ 100 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.news_reference")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("YUANQU_VAR_DIR", "/tmp/news-bench")
+
+RUN = f"{time.time():.0f}"
+LUA = r"""
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 1000)
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)], {["User-Agent"] = "Mozilla/5.0 bench"})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("P50_US %d\nP95_US %d\nP99_US %d\n",
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+  io.write(string.format("ERRORS %d\n", summary.errors.status + summary.errors.connect
+    + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+class Server:
+    def __init__(self, port: int, cache: str, *, page_cache: bool = True) -> None:
+        self.port = port
+        env = {
+            **os.environ,
+            "NEWS_BENCH_CACHE": cache,
+            "NEWS_BENCH_PAGE_CACHE": "1" if page_cache else "0",
+            "PYTHONPATH": str(ROOT),
+        }
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "config.wsgi:application",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.time() + 40
+        while time.time() < deadline:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                connection.request("GET", "/robots.txt")  # /healthz is 503 with DummyCache
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def wrk(port: int, paths: list[str], *, duration: int, connections: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        paths_file = Path(folder) / "paths.txt"
+        paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+        script = Path(folder) / "paths.lua"
+        script.write_text(LUA, encoding="utf-8")
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}",
+            ],  # fmt: skip
+            capture_output=True,
+            text=True,
+            env={**os.environ, "BENCH_PATHS": str(paths_file)},
+            check=True,
+        ).stdout
+    found = {
+        key: int(value) for key, value in re.findall(r"^(P\d+_US|ERRORS) (\d+)$", output, re.M)
+    }
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "requests_per_second": round(rate, 1),
+        "p50_ms": found["P50_US"] / 1000,
+        "p95_ms": found["P95_US"] / 1000,
+        "p99_ms": found["P99_US"] / 1000,
+        "errors": found["ERRORS"],
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def beacon_check(port: int, article_id: int, result: dict) -> None:
+    """100 browsers view twice (cookies kept), 20 bots once: exactly 100 views must count."""
+    posted = 0
+    for number in range(100):
+        cookie = ""
+        for _ in range(2):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            # A fresh browser identity per run: the 30-minute repeat keys of an earlier run
+            # may still be in Redis.
+            headers = {"User-Agent": f"Mozilla/5.0 (Linux; Android 14) browser-{RUN}-{number}"}
+            if cookie:
+                headers["Cookie"] = cookie
+            connection.request("POST", f"/news/{article_id}/view", headers=headers)
+            response = connection.getresponse()
+            response.read()
+            set_cookie = response.getheader("Set-Cookie")
+            if set_cookie:
+                cookie = set_cookie.split(";", 1)[0]
+            posted += 1
+    for number in range(20):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request(
+            "POST", f"/news/{article_id}/view", headers={"User-Agent": f"Baiduspider/{number}"}
+        )
+        connection.getresponse().read()
+    result["beacons_posted"] = posted + 20
+
+
+def counted_views(article_id: int) -> int:
+    from yuanqu.news.models import Article, ArticleViewEvent
+
+    return (
+        Article.objects.get(pk=article_id).view_count
+        + ArticleViewEvent.objects.filter(article_id=article_id).count()
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--port", type=int, default=8103)
+    parser.add_argument(
+        "--only", choices=["uncached", "cached", "redis", "search"], action="append"
+    )
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from bench_search import query_sets
+    from django.db import connection
+
+    from yuanqu.news.models import Article
+
+    only = set(args.only or ["uncached", "cached", "redis", "search"])
+    rng = random.Random(7)
+    ids = list(Article.objects.published().values_list("id", flat=True)[:200_000])
+    if len(ids) < 1000:
+        raise SystemExit("generate the bench articles first: bench/bench_search.py")
+    sample = rng.sample(ids, 500)
+    articles = {a.pk: a.get_absolute_url() for a in Article.objects.filter(pk__in=sample)}
+    article_paths = list(articles.values())
+    # Article pages should carry their 6–8 related articles, as in production.
+    from yuanqu.news.models import RelatedArticle
+    from yuanqu.news.related import related_refresh_for_article
+
+    linked = set(
+        RelatedArticle.objects.filter(article_id__in=sample).values_list("article_id", flat=True)
+    )
+    for article_id in sample:
+        if article_id not in linked:
+            related_refresh_for_article(article_id=article_id)
+    links = RelatedArticle.objects.filter(article_id__in=sample).count()
+    print(f"sampled articles: {len(sample)}, related links among them: {links}")
+    reference_paths = [f"/bench/ref/{pk}/" for pk in articles]
+    report: dict = {"database": connection.vendor, "articles": len(ids), "runs": {}}
+    connection.close()
+
+    def run(label: str, port: int, paths: list[str]) -> dict:
+        wrk(port, paths, duration=8, connections=args.connections)  # warm-up, not reported
+        figures = wrk(port, paths, duration=args.duration, connections=args.connections)
+        report["runs"][label] = figures
+        print(f"{connection.vendor:10s} {label:34s} {json.dumps(figures)}", flush=True)
+        return figures
+
+    if "uncached" in only:
+        server = Server(args.port, "locmem", page_cache=False)
+        try:
+            # 100 articles, so the warm-up fills both workers' data caches (the page cache
+            # is off); reference and article pages read the same articles.
+            reference = run("reference view", args.port, reference_paths[:100])
+            page = run("article page (no page cache)", args.port, article_paths[:100])
+            report["ratio_article_to_reference"] = round(
+                page["requests_per_second"] / reference["requests_per_second"], 3
+            )
+            print(f"ratio article/reference = {report['ratio_article_to_reference']}")
+        finally:
+            server.stop()
+
+    for cache in ("locmem", "redis"):
+        if ("cached" if cache == "locmem" else "redis") not in only:
+            continue
+        server = Server(args.port, cache)
+        try:
+            target = sample[0]
+            before = counted_views(target)
+            connection.close()
+            check: dict = {}
+            checker = threading.Thread(target=beacon_check, args=(args.port, target, check))
+            # The 100 most-read pages stay cached; warm both workers' caches first.
+            hot = article_paths[:100]
+            wrk(args.port, hot, duration=8, connections=args.connections)
+            checker.start()
+            figures = wrk(args.port, hot, duration=args.duration, connections=args.connections)
+            checker.join()
+            from yuanqu.news.services import article_views_flush
+
+            article_views_flush()
+            delta = counted_views(target) - before
+            connection.close()
+            figures["views_counted_of_100_browsers"] = delta
+            figures["beacons_posted"] = check.get("beacons_posted")
+            report["runs"][f"cached article page ({cache})"] = figures
+            print(
+                f"{connection.vendor:10s} cached article page ({cache}) {json.dumps(figures)}",
+                flush=True,
+            )
+        finally:
+            server.stop()
+
+    if "search" in only:
+        server = Server(args.port, "locmem")
+        try:
+            queries = query_sets()
+            two_words = [
+                "/search/?" + urllib.parse.urlencode({"q": query}) for query in queries["2-word"]
+            ]
+            common = [
+                "/search/?" + urllib.parse.urlencode({"q": query})
+                for query in queries["most common word"]
+            ]
+            run("search page, 2-word queries", args.port, two_words)
+            run("search page, most common word", args.port, common)
+        finally:
+            server.stop()
+
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
