@@ -53,23 +53,34 @@ def measure_process(runs: int) -> None:
         imports.append(float(output[0]))
         first_work.append(float(output[1]))
         rss.append(int(output[2]) / 1024)
-    print(f"web process import (config.wsgi), median of {runs}: {statistics.median(imports) * 1000:.0f} ms")
-    print(f"first request + first segmentation, median: {statistics.median(first_work) * 1000:.0f} ms")
-    print(f"resident memory after first segmentation, median: {statistics.median(rss):.0f} MB (budget 200 MB)")
+    print(
+        f"web process import (config.wsgi), median of {runs}: {statistics.median(imports) * 1000:.0f} ms"
+    )
+    print(
+        f"first request + first segmentation, median: {statistics.median(first_work) * 1000:.0f} ms"
+    )
+    print(
+        f"resident memory after first segmentation, median: {statistics.median(rss):.0f} MB (budget 200 MB)"
+    )
 
 
 def time_make_run() -> float:
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
-        ["make", "run", f"PORT={port}"], cwd=ROOT, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
+        ["make", "run", f"PORT={port}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = started + 120
         while time.perf_counter() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=1
+                ) as response:
                     if response.status == 200:
                         return time.perf_counter() - started
             except OSError:
@@ -90,7 +101,9 @@ def main() -> None:
         first = time_make_run()  # makes sure the database and demo data exist
         warm = [time_make_run() for _ in range(3)]
         print(f"make run, first in this bench: {first:.1f} s")
-        print(f"make run on a machine that already ran it, median of 3: {statistics.median(warm):.1f} s (budget 10 s)")
+        print(
+            f"make run on a machine that already ran it, median of 3: {statistics.median(warm):.1f} s (budget 10 s)"
+        )
     sys.stdout.flush()
 
 

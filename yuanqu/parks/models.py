@@ -59,7 +59,9 @@ class Park(TimeStampedModel):
         _("亩均税收门槛(万元/亩)"), max_digits=8, decimal_places=1, null=True, blank=True
     )
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     description = models.TextField(_("简介"), blank=True)
     policies_html = models.TextField(_("政策(已净化 HTML)"), blank=True)
     contact_phone = models.CharField(_("办公电话"), max_length=40, blank=True)

@@ -15,8 +15,13 @@ def test_pages_carry_a_content_security_policy_without_third_party_scripts(clien
 
 
 def test_tile_sources_cover_lettered_subdomains():
-    assert tile_source("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
+    assert (
+        tile_source("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
+    )
 
 
 def test_tile_sources_keep_a_plain_host():
-    assert tile_source("https://tile.openstreetmap.org/{z}/{x}/{y}.png") == "https://tile.openstreetmap.org"
+    assert (
+        tile_source("https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+        == "https://tile.openstreetmap.org"
+    )
