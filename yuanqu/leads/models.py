@@ -5,17 +5,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.models import Industry, Region, TimeStampedModel
+from yuanqu.listings.models import Carrier
 from yuanqu.parks.models import Park
 
 
 class Lead(TimeStampedModel):
     """A need submitted by an enterprise (需求): personal data lives only in the marked fields."""
 
-    class Kind(models.TextChoices):
-        FACTORY = "factory", _("厂房")
-        LAND = "land", _("土地")
-        OFFICE = "office", _("写字楼")
-        WAREHOUSE = "warehouse", _("仓库")
+    # A need asks for the same kinds of carrier, and the same fire classes, that carriers offer.
+    Kind = Carrier.Kind
+    FireHazard = Carrier.FireHazard
 
     class Deal(models.TextChoices):
         RENT = "rent", _("租")
@@ -34,13 +33,6 @@ class Lead(TimeStampedModel):
         YUAN_MONTH = "yuan_month", _("元/月(总租金)")
         WAN_TOTAL = "wan_total", _("万元(总价)")
         WAN_PER_MU = "wan_per_mu", _("万元/亩")
-
-    class FireHazard(models.TextChoices):
-        A = "A", _("甲类")
-        B = "B", _("乙类")
-        C = "C", _("丙类")
-        D = "D", _("丁类")
-        E = "E", _("戊类")
 
     class Status(models.TextChoices):
         NEW = "new", _("新线索")
