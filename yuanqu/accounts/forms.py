@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.accounts.pii import REASON_MAX_LENGTH
+from yuanqu.accounts.pii import REASON_MAX_LENGTH, display_mobile, lead_mobile_reveal
 
 
 class LoginForm(AuthenticationForm):
@@ -39,3 +40,22 @@ class RevealForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("例如:电话回访,确认用地需求")}),
         help_text=_("查看手机号会被记录(查看人、时间、线索和理由)。"),
     )
+
+    def reveal(self, *, request, lead) -> str:
+        """Run the logged reveal for this POST; a refused reason lands on the form as an error.
+
+        The service checks the permission first (logging a refusal and raising 403), then the
+        reason, then writes the access-log row; the number is returned, never put in a URL.
+        """
+        try:
+            return display_mobile(
+                lead_mobile_reveal(
+                    user=request.user,
+                    lead=lead,
+                    reason=request.POST.get("reason", ""),
+                    request=request,
+                )
+            )
+        except ValidationError as error:
+            self.add_error("reason", error)
+            return ""

@@ -4,7 +4,7 @@ from base64 import b32encode
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yuanqu.accounts import gates, selectors
 from yuanqu.accounts.forms import RevealForm, TokenForm
-from yuanqu.accounts.pii import display_mobile, lead_mobile_reveal, mask_mobile
+from yuanqu.accounts.pii import mask_mobile
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -102,19 +102,7 @@ def lead_reveal(request: HttpRequest, lead_id: int) -> HttpResponse:
     form = RevealForm(request.POST or None)
     revealed = ""
     if request.method == "POST":
-        # The service checks the permission first (logging a refusal and raising 403), then
-        # the reason, then writes the access-log row.
-        try:
-            revealed = display_mobile(
-                lead_mobile_reveal(
-                    user=request.user,
-                    lead=lead,
-                    reason=request.POST.get("reason", ""),
-                    request=request,
-                )
-            )
-        except ValidationError as error:
-            form.add_error("reason", error)
+        revealed = form.reveal(request=request, lead=lead)
     response = render(
         request,
         "accounts/lead_reveal_page.html",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from yuanqu.accounts import gates
 from yuanqu.accounts.admin_mixins import ParkScopedAdminMixin
 from yuanqu.accounts.forms import RevealForm
-from yuanqu.accounts.pii import display_mobile, lead_mobile_reveal, mask_mobile
+from yuanqu.accounts.pii import mask_mobile
 from yuanqu.leads.models import Lead
 
 
@@ -118,17 +118,7 @@ class LeadAdmin(ParkScopedAdminMixin, admin.ModelAdmin):
         form = RevealForm(request.POST or None)
         revealed = ""
         if request.method == "POST":
-            try:
-                revealed = display_mobile(
-                    lead_mobile_reveal(
-                        user=request.user,
-                        lead=lead,
-                        reason=request.POST.get("reason", ""),
-                        request=request,
-                    )
-                )
-            except ValidationError as error:
-                form.add_error("reason", error)
+            revealed = form.reveal(request=request, lead=lead)
         elif not gates.can_reveal_mobile(request.user, lead):
             raise PermissionDenied
         context = {
