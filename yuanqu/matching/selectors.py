@@ -14,11 +14,13 @@ from django.conf import settings
 from django.db import connection, connections
 from django.db.models import (
     Case,
-    Count,
+    CharField,
     DateTimeField,
+    F,
+    Field,
     FloatField,
+    Func,
     IntegerField,
-    Max,
     Prefetch,
     Q,
     QuerySet,
@@ -93,19 +95,18 @@ def candidates_for_need(
     MATCH_AREA_MARGIN, and the wanted districts/parks only if the person insisted."""
     now = now or timezone.now()
     margin = Decimal(str(area_margin()))
-    queryset = Carrier.objects.annotate(
-        # Compared through COALESCE on purpose: a bare range on confirmed_at lures SQLite's
-        # planner onto the (status, confirmed_at, …) index, which reads most of the table;
-        # (status, kind, deal) reads only the needed kind. A NULL date stays hidden.
-        confirmed_or_epoch=Coalesce("confirmed_at", Value(EPOCH, output_field=DateTimeField())),
-    ).filter(
-        kind=kind,
-        deal__in=DEAL_COMPATIBLE.get(deal, ()),
-        status=Carrier.Status.AVAILABLE,
-        published_at__isnull=False,
-        confirmed_or_epoch__gte=now - timedelta(days=hide_days()),
-    )
     area_field = "land_area_m2" if kind == Carrier.Kind.LAND else "building_area_m2"
+    queryset = Carrier.objects.alias(
+        # Compared through COALESCE on purpose: a bare range on confirmed_at lures SQLite's
+        # planner onto an index led by status/confirmed_at, which matches most of the table
+        # and is then walked row by row. A NULL date stays hidden.
+        confirmed_or_epoch=Coalesce("confirmed_at", Value(EPOCH, output_field=DateTimeField())),
+        status_value=_unindexed("status", CharField()),
+        published_value=_unindexed("published_at", DateTimeField()),
+    )
+    # One filter() per condition, most selective first: SQLite tests a scanned row's
+    # conditions in the order written (filter() with several keywords sorts them by name),
+    # and the area range alone rejects most rows.
     if area_min_m2:
         queryset = queryset.filter(
             **{f"{area_field}__gte": Decimal(str(area_min_m2)) * (1 - margin)}
@@ -114,6 +115,13 @@ def candidates_for_need(
         queryset = queryset.filter(
             **{f"{area_field}__lte": Decimal(str(area_max_m2)) * (1 + margin)}
         )
+    queryset = (
+        queryset.filter(kind=kind)
+        .filter(deal__in=DEAL_COMPATIBLE.get(deal, ()))
+        .filter(confirmed_or_epoch__gte=now - timedelta(days=hide_days()))
+        .filter(published_value__isnull=False)
+        .filter(status_value=Carrier.Status.AVAILABLE)
+    )
     if insist_location and (region_codes or park_ids):
         queryset = queryset.filter(
             Q(park_id__in=list(park_ids))
@@ -137,6 +145,18 @@ def candidates_for_need(
         )
         .order_by("id")
     )
+
+
+def _unindexed(column: str, output_field: Field) -> Func | F:
+    """The column as an expression SQLite cannot look up in an index (unary plus is a no-op
+    on any value there). Status and publication match most carriers, and walking the
+    search index led by them (status, published_at, …) then reading each table row costs
+    about twice a plain scan of the table on 50k carriers (docs/bench/matching.md); an index
+    on the kind and area, if one is added, stays usable. PostgreSQL plans by statistics and
+    gets the bare column."""
+    if connection.vendor != "sqlite":
+        return F(column)
+    return Func(F(column), template="+%(expressions)s", output_field=output_field)
 
 
 def _miss(condition: Q) -> Case:
@@ -179,47 +199,72 @@ def _hard_misses(
 
 # Columns read for scoring. Decimals are cast to floats in SQL: the scorer works in floats,
 # and skipping Django's per-value Decimal converters halves the time for large matches.
+# The area is the land area for land and the building area otherwise, chosen in SQL.
 _FLOAT_COLUMNS = (
-    "building_area_m2", "land_area_m2", "price_value", "height_m", "floor_load_t_m2", "crane_t",
-    "latitude", "longitude",
+    "price_value", "height_m", "floor_load_t_m2", "crane_t", "latitude", "longitude",
 )  # fmt: skip
 # Titles and region names are read later, only for the carriers shown (see match_for_lead).
 _CARRIER_COLUMNS = (
-    "id", "kind", "deal", "park_id", "region_id", "f_building_area_m2",
-    "f_land_area_m2", "price_negotiable", "f_price_value", "price_unit", "f_height_m",
-    "f_floor_load_t_m2", "power_available_kva", "power_current_kva", "f_crane_t", "eia_ok",
-    "fire_hazard_class", "confirmed_at", "f_latitude", "f_longitude",
+    "id", "kind", "deal", "park_id", "region_id", "f_area_m2", "price_negotiable",
+    "f_price_value", "price_unit", "f_height_m", "f_floor_load_t_m2", "power_available_kva",
+    "power_current_kva", "f_crane_t", "eia_ok", "fire_hazard_class", "f_confirmed_at",
+    "f_latitude", "f_longitude",
 )  # fmt: skip
+
+
+def carrier_rows_query(queryset: QuerySet[Carrier]) -> QuerySet[Carrier]:
+    """The candidate rows as plain values, in _CARRIER_COLUMNS order."""
+    casts: dict[str, Any] = {f"f_{name}": Cast(name, FloatField()) for name in _FLOAT_COLUMNS}
+    casts["f_area_m2"] = Case(
+        When(kind=Carrier.Kind.LAND, then=Cast("land_area_m2", FloatField())),
+        default=Cast("building_area_m2", FloatField()),
+        output_field=FloatField(),
+    )
+    # The timestamp as UTC ISO text, parsed by datetime.fromisoformat in carrier_facts_for:
+    # the same instant as the driver's datetime, at a fraction of the cost (SQLite's
+    # converter and psycopg's timestamptz loader took ~5 µs a row, more than the rest of
+    # the row together).
+    casts["f_confirmed_at"] = (
+        Cast("confirmed_at", CharField())
+        if connections[queryset.db].vendor == "sqlite"
+        else Func(
+            F("confirmed_at"),
+            template=(
+                "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+            ),
+            output_field=CharField(),
+        )
+    )
+    return (
+        queryset.prefetch_related(None)
+        .annotate(**casts)
+        .order_by("id")
+        .values_list(*_CARRIER_COLUMNS)
+    )
 
 
 def carrier_facts_for(queryset: QuerySet[Carrier]) -> list[CarrierFacts]:
     """Plain facts for the scorer, in one query. The rows are read straight from the
     cursor: Django's per-value converters (dates on SQLite, booleans, decimals) cost more
     than the query itself on a large match, and the scorer only needs floats."""
-    casts = {f"f_{name}": Cast(name, FloatField()) for name in _FLOAT_COLUMNS}
-    rows_query = (
-        queryset.prefetch_related(None)
-        .annotate(**casts)
-        .order_by("id")
-        .values_list(*_CARRIER_COLUMNS)
-    )
+    rows_query = carrier_rows_query(queryset)
     sql, params = rows_query.query.sql_with_params()
     with connections[rows_query.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    land = Carrier.Kind.LAND
-    facts = []
+    facts: list[CarrierFacts] = []
+    append = facts.append
     for row in rows:
-        (pk, kind, deal, park_id, region_code, building, land_area, negotiable, price, unit,
-         height, load, power_available, power_current, crane, eia, fire, confirmed_at,
-         latitude, longitude) = row  # fmt: skip
+        (pk, kind, deal, park_id, region_code, area, negotiable, price, unit, height, load,
+         power_available, power_current, crane, eia, fire, confirmed_at, latitude,
+         longitude) = row  # fmt: skip
         if power_available is None:
             power = power_current
         elif power_current is None:
             power = power_available
         else:
             power = max(power_available, power_current)
-        facts.append(
+        append(
             CarrierFacts(
                 pk,
                 "",
@@ -228,7 +273,7 @@ def carrier_facts_for(queryset: QuerySet[Carrier]) -> list[CarrierFacts]:
                 park_id,
                 region_code or "",
                 "",
-                land_area if kind == land else building,
+                area,
                 bool(negotiable),
                 price,
                 unit or "",
@@ -238,7 +283,7 @@ def carrier_facts_for(queryset: QuerySet[Carrier]) -> list[CarrierFacts]:
                 crane,
                 bool(eia),
                 fire or "",
-                _aware(confirmed_at),
+                None if confirmed_at is None else _aware(confirmed_at),
                 latitude,
                 longitude,
             )  # fmt: skip
@@ -288,14 +333,17 @@ _park_cache_lock = threading.Lock()
 
 
 def _parks_version() -> tuple[Any, ...]:
-    parks = Park.objects.aggregate(count=Count("pk"), top=Max("pk"), changed=Max("updated_at"))
-    links = Park.leading_industries.through.objects.aggregate(count=Count("pk"), top=Max("pk"))
-    return (
-        connection.alias,
-        connection.settings_dict.get("NAME"),
-        *parks.values(),
-        *links.values(),
-    )
+    """What changes when parks or their leading industries change, in one query."""
+    park_table = Park._meta.db_table
+    link_table = Park.leading_industries.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {park_table}), (SELECT MAX(id) FROM {park_table}), "
+            f"(SELECT MAX(updated_at) FROM {park_table}), (SELECT COUNT(*) FROM {link_table}), "
+            f"(SELECT MAX(id) FROM {link_table})"
+        )
+        row = cursor.fetchone()
+    return (connection.alias, connection.settings_dict.get("NAME"), *row)
 
 
 def _build_park_facts(parks: QuerySet[Park]) -> list[ParkFacts]:

@@ -11,6 +11,7 @@ from yuanqu.leads.models import Lead
 from yuanqu.listings.models import Carrier
 from yuanqu.matching.selectors import (
     candidates_for_need,
+    carrier_facts_for,
     match_for_lead,
     need_spec_for_lead,
     open_leads_for_carrier,
@@ -169,3 +170,24 @@ def test_carriers_missing_two_stated_technical_needs_are_not_candidates():
 def test_a_single_technical_need_does_not_filter_in_sql():
     too_low = make_carrier(height_m=Decimal("6"))
     assert ids(rent_factory(height_m=8)) == [too_low.pk]
+
+
+def test_scorer_facts_carry_the_stored_facts_exactly():
+    # given carriers of two kinds with fractional values and microsecond timestamps
+    confirmed = timezone.now().replace(microsecond=123456) - timedelta(days=2)
+    factory = make_carrier(
+        confirmed_at=confirmed, height_m=Decimal("8.5"), power_current_kva=400,
+        power_available_kva=800, crane_t=Decimal("10.0"), eia_ok=True,
+    )  # fmt: skip
+    land = make_carrier(kind=Carrier.Kind.LAND, land_area_m2=Decimal("20000.50"), confirmed_at=None)
+
+    # when they are read for the scorer
+    facts = {item.id: item for item in carrier_facts_for(Carrier.objects.all())}
+
+    # then every value the scorer uses is the stored one
+    assert facts[factory.pk].confirmed_at == confirmed
+    assert facts[factory.pk].area_m2 == 1200.0
+    assert (facts[factory.pk].height_m, facts[factory.pk].power_kva) == (8.5, 800)
+    assert (facts[factory.pk].crane_t, facts[factory.pk].eia_ok) == (10.0, True)
+    assert facts[land.pk].area_m2 == 20000.5
+    assert facts[land.pk].confirmed_at is None
