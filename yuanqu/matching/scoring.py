@@ -905,29 +905,40 @@ def numeric_scorer(
         + weight["freshness"]
     )
 
+    # Weights and settings bound to locals: this runs once per candidate (thousands).
+    w_area, w_price, w_location = weight["area"], weight["price"], weight["location"]
+    w_industry, w_land_use, w_eia = weight["industry"], weight["land_use"], weight["eia"]
+    w_fire, w_freshness = weight["fire"], weight["freshness"]
+    eia_required, fire_needed = need.eia_required, need.fire_hazard_class
+    land_need = need.kind == "land"
+    now, hide_days = config.now, config.hide_days
+
     def evaluate(carrier: CarrierFacts, park: ParkFacts | None, memo: dict) -> tuple[int, float]:
         # Summed in carrier_criteria's order so the floats match score_carrier exactly.
         total = 0.0
         failures = 0
         if has_area:
-            total += weight["area"] * area_score(carrier.area_m2, low, high, margin)
+            total += w_area * area_score(carrier.area_m2, low, high, margin)
         if has_budget:
-            total += weight["price"] * price_score(need, carrier)
+            total += w_price * price_score(need, carrier)
         if has_places:
             # Carriers without their own point share their park's: score each point once.
-            point = (carrier.park_id, carrier.region_code, *carrier_point(carrier, park))
+            latitude, longitude = carrier.latitude, carrier.longitude
+            if latitude is None or longitude is None:
+                latitude, longitude = carrier_point(carrier, park)
+            point = (carrier.park_id, carrier.region_code, latitude, longitude)
             location = memo.get(point)
             if location is None:
                 location = memo[point] = location_score(need, *point, config)
-            total += weight["location"] * location
+            total += w_location * location
         if has_industry:
             industry = memo.get(("industry", carrier.park_id))
             if industry is None:
                 industry = memo[("industry", carrier.park_id)] = criterion_industry(need, park)
-            total += weight["industry"] * industry.score
+            total += w_industry * industry.score
         if has_land_use:
             land_use: Criterion | None
-            if need.kind == "land":
+            if land_need:
                 land_use = criterion_land_use(need, park, carrier.area_m2)
             else:
                 land_use = memo.get(("land_use", carrier.park_id))
@@ -935,21 +946,30 @@ def numeric_scorer(
                     land_use = memo[("land_use", carrier.park_id)] = criterion_land_use(
                         need, park, need.area_mid_m2
                     )
-            total += weight["land_use"] * land_use.score
+            total += w_land_use * land_use.score
         for needed, attribute, absent, item_weight in minimums:
             score, hard = minimum_score(needed, getattr(carrier, attribute), absent)
             total += item_weight * score
             failures += hard
-        if need.eia_required:
+        if eia_required:
             if carrier.eia_ok:
-                total += weight["eia"] * 1.0
+                total += w_eia * 1.0
             else:
                 failures += 1
-        if need.fire_hazard_class:
-            score, hard = fire_score(need.fire_hazard_class, carrier.fire_hazard_class)
-            total += weight["fire"] * score
+        if fire_needed:
+            score, hard = fire_score(fire_needed, carrier.fire_hazard_class)
+            total += w_fire * score
             failures += hard
-        total += weight["freshness"] * freshness_score(carrier.confirmed_at, config)
+        # freshness_score, inlined (same arithmetic).
+        confirmed_at = carrier.confirmed_at
+        if confirmed_at is None:
+            freshness = 0.2
+        elif hide_days:
+            days = (now - confirmed_at).days
+            freshness = clamp(1 - (days if days > 0 else 0) / hide_days)
+        else:
+            freshness = 0.0
+        total += w_freshness * freshness
         return failures, 100.0 * total / total_weight
 
     return evaluate
@@ -995,17 +1015,65 @@ def rank(
     wanted_parks = need.wanted_park_ids
     wanted_regions = need.wanted_region_codes
     insisted = need.insist_location and (wanted_parks or wanted_regions)
-    park_matches = []
+    # Parks too: every park is scored numerically, only the shown ones are explained.
+    park_score = numeric_park_scorer(need, config)
+    park_rows = []
     for park in parks_by_id.values():
         if insisted and str(park.id) not in wanted_parks and park.region_code not in wanted_regions:
             continue
-        park_matches.append(
-            score_park(need, park, best_by_park.get(park.id), count_by_park.get(park.id, 0), config)
-        )
+        score = park_score(park, best_by_park.get(park.id), memo)
+        park_rows.append((-round(score, 6), park.id, park))
+    park_matches = [
+        score_park(need, park, best_by_park.get(park.id), count_by_park.get(park.id, 0), config)
+        for _key, _id, park in heapq.nsmallest(config.top_parks, park_rows, key=lambda row: row[:2])
+    ]
     park_matches.sort(key=lambda match: match.sort_key)
     return MatchResult(
         carriers=explained(matches, config.top_carriers),
         near_misses=explained(near, config.top_near_misses),
-        parks=park_matches[: config.top_parks],
+        parks=park_matches,
         candidate_count=candidate_count,
     )
+
+
+def numeric_park_scorer(
+    need: NeedSpec, config: MatchConfig
+) -> Callable[[ParkFacts, float | None, dict], float]:
+    """`score_park`'s score without its explanations: same criteria, order and weights
+    (so the same float); the industry and land-use criteria are shared with the carriers'
+    numeric pass through `memo`."""
+    has_places = bool(need.places)
+    has_industry = bool(need.industry_lineage)
+    has_land_use = need.investment_wan is not None or need.annual_tax_wan is not None
+    weight = {key: value[1] for key, value in WEIGHTS.items()}
+    total_weight = (
+        (weight["location"] if has_places else 0)
+        + (weight["industry"] if has_industry else 0)
+        + (weight["land_use"] if has_land_use else 0)
+        + weight["carriers"]
+    )
+
+    def evaluate(park: ParkFacts, best_carrier_score: float | None, memo: dict) -> float:
+        # Summed in score_park's order so the floats match it exactly.
+        total = 0.0
+        if has_places:
+            total += weight["location"] * location_score(
+                need, park.id, park.region_code, park.latitude, park.longitude, config
+            )
+        if has_industry:
+            industry = memo.get(("industry", park.id))
+            if industry is None:
+                industry = memo[("industry", park.id)] = criterion_industry(need, park)
+            total += weight["industry"] * industry.score
+        if has_land_use:
+            land_use = memo.get(("land_use", park.id))
+            if land_use is None:
+                land_use = memo[("land_use", park.id)] = criterion_land_use(
+                    need, park, need.area_mid_m2
+                )
+            total += weight["land_use"] * land_use.score
+        carriers = 0.0 if best_carrier_score is None else best_carrier_score / 100.0
+        total += weight["carriers"] * carriers
+        return 100.0 * total / total_weight
+
+    return evaluate

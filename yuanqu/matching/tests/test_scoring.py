@@ -25,6 +25,7 @@ from yuanqu.matching.scoring import (
     numeric_scorer,
     rank,
     score_carrier,
+    score_park,
 )
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -428,3 +429,73 @@ def test_the_scoring_module_needs_no_django():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[3]
     )
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def _random_parks(rng: random.Random, count: int) -> list[ParkFacts]:
+    lineages = [("C", "35", "351", "3514"), ("C", "35", "351", "3512"), ("C", "38", "384", "3841")]
+    parks = []
+    for id in range(1, count + 1):
+        lineage = rng.choice(lineages)
+        parks.append(
+            ParkFacts(
+                id=id,
+                name=f"园区{id}",
+                region_code=rng.choice(["320371", "320312", "320311"]),
+                latitude=rng.choice([None, 34.2 + rng.uniform(-0.3, 0.3)]),
+                longitude=117.2 + rng.uniform(-0.3, 0.3),
+                leading_industries=rng.choice([(), (IndustryFacts(lineage[-1], "行业", lineage),)]),
+                investment_intensity_wan_per_mu=rng.choice([None, 150.0, 300.0]),
+                tax_per_mu_wan=rng.choice([None, 15.0, 30.0]),
+            )
+        )
+    return parks
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_the_shown_results_are_the_best_of_a_full_scoring_of_every_candidate(seed):
+    # given a random need, 30 random parks and 80 random carriers spread over them
+    rng = random.Random(seed)
+    parks = _random_parks(rng, 30)
+    wanted = need(
+        budget_value=rng.choice([None, 20.0]), budget_unit="yuan_m2_month",
+        places=rng.choice([(), WANT_P1]), insist_location=rng.random() < 0.2,
+        height_m=rng.choice([None, 8.0]), eia_required=rng.random() < 0.3,
+        industry_lineage=rng.choice([(), ("C", "35", "351", "3514"), ("C", "35")]),
+        investment_wan=rng.choice([None, 3000.0]), annual_tax_wan=rng.choice([None, 200.0]),
+    )  # fmt: skip
+    carriers = [
+        replace(_random_carrier(rng, id), park_id=rng.randint(1, 31)) for id in range(1, 81)
+    ]
+    config = MatchConfig(now=NOW)  # the shown sizes: 10 carriers, 5 near-misses, 5 parks
+
+    # when the ranking (numeric pass, then explanations for the shown) runs
+    result = rank(wanted, carriers, parks, config)
+
+    # then it shows exactly what explaining and sorting every candidate and park shows
+    by_id = {park.id: park for park in parks}
+    full = sorted(
+        (score_carrier(wanted, c, by_id.get(c.park_id), config) for c in carriers),
+        key=lambda match: match.sort_key,
+    )
+    matches = [m for m in full if m.failure_count == 0]
+    near = [m for m in full if m.failure_count == 1]
+    assert [m.as_dict() for m in result.carriers] == [m.as_dict() for m in matches[:10]]
+    assert [m.as_dict() for m in result.near_misses] == [m.as_dict() for m in near[:5]]
+    best: dict[int, float] = {}
+    count: dict[int, int] = {}
+    for match in matches:
+        park_id = match.carrier.park_id
+        count[park_id] = count.get(park_id, 0) + 1
+        best[park_id] = max(best.get(park_id, -1.0), match.score)
+    wanted_parks, wanted_regions = wanted.wanted_park_ids, wanted.wanted_region_codes
+    insisted = wanted.insist_location and (wanted_parks or wanted_regions)
+    all_parks = sorted(
+        (
+            score_park(wanted, park, best.get(park.id), count.get(park.id, 0), config)
+            for park in parks
+            if not insisted or str(park.id) in wanted_parks or park.region_code in wanted_regions
+        ),
+        key=lambda match: match.sort_key,
+    )
+    assert [m.as_dict() for m in result.parks] == [m.as_dict() for m in all_parks[:5]]
