@@ -151,7 +151,7 @@ def _store(
     )
     _apply(lead, data, ip=ip, now=now)
     lead.save()
-    _set_wanted_places(lead, data)
+    _set_wanted_places(lead, data, new=True)
     LeadSubmission.objects.create(lead=lead, idempotency_key=key, ip=ip, data=snapshot)
     LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.SUBMITTED)
     LeadNotification.objects.create(lead=lead)
@@ -183,9 +183,18 @@ def _apply(lead: Lead, data: Mapping[str, Any], *, ip: str | None, now: datetime
     lead.consent_ip = ip
 
 
-def _set_wanted_places(lead: Lead, data: Mapping[str, Any]) -> None:
-    lead.regions.set(list(data.get("region_codes") or []))
-    lead.parks.set(list(data.get("park_ids") or []))
+def _set_wanted_places(lead: Lead, data: Mapping[str, Any], *, new: bool = False) -> None:
+    region_codes = list(data.get("region_codes") or [])
+    park_ids = list(data.get("park_ids") or [])
+    if new:
+        # A new lead has no places yet: add what was chosen, skip the queries for none.
+        if region_codes:
+            lead.regions.add(*region_codes)
+        if park_ids:
+            lead.parks.add(*park_ids)
+        return
+    lead.regions.set(region_codes)
+    lead.parks.set(park_ids)
 
 
 def _submission_data(data: Mapping[str, Any]) -> dict[str, Any]:
