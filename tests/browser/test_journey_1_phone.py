@@ -126,7 +126,7 @@ def test_submitting_the_need_shows_carriers_with_reasons_in_numbers_and_near_mis
     assert any("✓" in reason and re.search(r"\d", reason) for reason in first_reasons)
     # and the near-misses name the one thing that fails, with its number
     near = phone_page.locator("section[aria-labelledby='mt-near-title']")
-    assert near.get_by_role("heading", name="差一项就符合").is_visible()
+    assert near.get_by_role("heading", name="只差一项硬性条件").is_visible()
     blocking = {
         item.locator("h3").inner_text(): item.locator(".mt-blocking").inner_text()
         for item in near.locator("li.mt-item").all()

@@ -44,10 +44,11 @@ def monthly_rent_total(carrier: Carrier) -> Decimal | None:
 def monthly_cost_total(carrier: Carrier) -> Decimal | None:
     """Monthly rent plus 物业费 for the whole area (元/月); None when either is unknown."""
     rent = monthly_rent_total(carrier)
-    if rent is None:
+    fee = carrier.property_fee_yuan_m2_month
+    # An unknown 物业费 is not zero: a total without it would understate the cost.
+    if rent is None or fee is None or not carrier.area_m2:
         return None
-    fee = carrier.property_fee_yuan_m2_month or Decimal(0)
-    return rent + fee * (carrier.area_m2 or 0)
+    return rent + fee * carrier.area_m2
 
 
 @dataclass
