@@ -23,9 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from yuanqu.listings.filters import CarrierFilterForm, CarrierFilters
+from yuanqu.core.models import Region
+from yuanqu.listings.filters import PRICE_UNITS, CarrierFilterForm, CarrierFilters
 from yuanqu.listings.models import Carrier, SavedSearch, SavedSearchHit
 from yuanqu.listings.sms import send_sms
+from yuanqu.parks.models import Park
 
 logger = logging.getLogger(__name__)
 
@@ -348,13 +350,42 @@ def _send_email(saved_search: SavedSearch, *, subject: str, body: str) -> None:
 
 
 def saved_search_label(filters: CarrierFilters) -> str:
-    """A short human summary of the filters (stored with the saved search)."""
+    """A short human summary of every filter (stored with the saved search, shown in mails)."""
     parts: list[str] = []
     parts += [str(Carrier.Kind(value).label) for value in filters.kind]
     parts += [str(Carrier.Deal(value).label) for value in filters.deal]
+    if filters.district:
+        parts += (
+            Region.objects.filter(code__in=filters.district)
+            .order_by("code")
+            .values_list("name", flat=True)
+        )
+    if filters.park:
+        parks = Park.objects.filter(pk__in=filters.park).order_by("name")
+        parts += [park.display_name for park in parks]
     if filters.area_min is not None or filters.area_max is not None:
         unit = "亩" if filters.area_unit == "mu" else "㎡"
         parts.append(f"{filters.area_min or 0}–{filters.area_max or '∞'}{unit}")
+    if filters.price_min is not None or filters.price_max is not None:
+        unit = str(dict(PRICE_UNITS)[filters.price_unit])
+        parts.append(f"{filters.price_min or 0}–{filters.price_max or '∞'}{unit}")
+    if filters.height_min is not None:
+        parts.append(f"层高≥{filters.height_min}m")
+    if filters.load_min is not None:
+        parts.append(f"承重≥{filters.load_min}t/㎡")
+    if filters.power_min is not None:
+        parts.append(f"可配电≥{filters.power_min}kVA")
+    parts += [
+        label
+        for flag, label in (
+            (filters.crane, "有行车"),
+            (filters.yard, "独门独院"),
+            (filters.eia, "可环评"),
+        )
+        if flag
+    ]
+    parts += [str(Carrier.TitleDeed(value).label) for value in filters.deed]
+    parts += [str(Carrier.FireHazard(value).label) for value in filters.fire]
     if filters.q:
         parts.append(f"“{filters.q}”")
     return " · ".join(parts) or "全部载体"

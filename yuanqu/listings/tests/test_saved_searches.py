@@ -1,6 +1,7 @@
 import logging
 import re
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -9,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
+from yuanqu.listings.filters import CarrierFilters
 from yuanqu.listings.models import SavedSearch, SavedSearchHit
 from yuanqu.listings.saved_searches import (
     saved_search_confirm_email,
     saved_search_create,
+    saved_search_label,
     saved_search_notify_for_carrier,
     saved_search_send_digests,
     saved_search_send_verification_now,
@@ -209,3 +212,24 @@ def test_a_new_code_can_be_asked_for_once_a_minute(sms_outbox):
         verification_sent_at=timezone.now() - timedelta(minutes=2)
     )
     assert saved_search_resend_code(saved_search=saved_search)
+
+
+@pytest.mark.django_db
+def test_the_saved_search_label_names_every_filter(park_a):
+    filters = CarrierFilters(
+        kind=["factory"],
+        deal=["rent"],
+        district=[park_a.region.code],
+        area_min=Decimal("3000"),
+        area_max=Decimal("6000"),
+        height_min=Decimal("8"),
+        power_min=500,
+        eia=True,
+    )
+
+    label = saved_search_label(filters)
+
+    assert (
+        label
+        == f"厂房 · 出租 · {park_a.region.name} · 3000–6000㎡ · 层高≥8m · 可配电≥500kVA · 可环评"
+    )
