@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from django.urls import reverse
 
@@ -175,9 +173,6 @@ def test_parse_without_text_asks_for_it_and_stores_nothing(client):
     assert not Lead.objects.exists()
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("yuanqu.matching.parsing") is None, reason="parser not installed"
-)
 def test_pasted_message_fills_the_form_fragment_for_confirmation(client):
     text = "想在经开区附近租个5000平左右的厂房,层高8米以上,要10吨行车"
     response = client.post(
