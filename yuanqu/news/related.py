@@ -26,6 +26,8 @@ from yuanqu.core import search
 from yuanqu.core.text import segment_for_index
 from yuanqu.news.content import html_to_text
 from yuanqu.news.models import Article, RelatedArticle, TermStatistic
+from yuanqu.news.selectors import article_extras_forget
+from yuanqu.news.signals import bump_page_cache
 
 RELATED_COUNT = 8
 TITLE_WEIGHT = 2
@@ -183,6 +185,8 @@ def related_recompute_all() -> int:
             ),
             batch_size=5000,
         )
+    # Every article's related block may have changed: retire all cached article parts.
+    bump_page_cache()
     return len(docs)
 
 
@@ -203,6 +207,7 @@ def related_refresh_for_article(*, article_id: int) -> list[tuple[int, float]]:
     docs = _published_docs([article_id])
     if not docs:
         RelatedArticle.objects.filter(article_id=article_id).delete()
+        article_extras_forget(article_id=article_id)
         return []
     doc = docs[0]
     # The corpus size only shifts IDF slightly; counting 100k rows on every refresh is not
@@ -245,4 +250,6 @@ def related_refresh_for_article(*, article_id: int) -> list[tuple[int, float]]:
             )
             for position, (other_id, score) in enumerate(best)
         )
+    # The article page shows the new list at once (its cached related block is dropped).
+    article_extras_forget(article_id=article_id)
     return best

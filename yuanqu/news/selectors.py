@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, override
 
 from yuanqu.news.content import excerpt, html_to_text
 from yuanqu.news.models import Article, Category, RelatedArticle
@@ -43,19 +45,54 @@ def article_list_most_read(*, limit: int = 8) -> list[Article]:
     )
 
 
+# What the article page reads on every request: visibility, address, version and the view
+# count. The rest of the page is cached per version (news.views), so the text is loaded only
+# when that cache misses.
+PAGE_CHECK_FIELDS = ("id", "slug", "status", "published_at", "updated_at", "view_count")
+
+
 def article_get_public(*, pk: int) -> Article | None:
-    """The article if the public may see it (published and its time has come)."""
-    return _article_for_page(Article.objects.published()).filter(pk=pk).first()
+    """The article if the public may see it (published and its time has come).
+
+    Only PAGE_CHECK_FIELDS are loaded; load the whole article with article_get_for_preview.
+    Visibility is checked in Python (the same test as Article.objects.published()): the plain
+    primary-key query is cheaper to build, and this is the most read page (issue 4 budget).
+    """
+    found = list(Article.objects.filter(pk=pk).only(*PAGE_CHECK_FIELDS).order_by())
+    article = found[0] if found else None
+    return article if article is not None and article.is_public() else None
 
 
 def article_get_for_preview(*, pk: int) -> Article | None:
-    """Any article, drafts and scheduled ones included (editors' preview)."""
-    return _article_for_page(Article.objects.all()).filter(pk=pk).first()
+    """Any article with its category, drafts and scheduled ones included (editors' preview).
+
+    Tags, parks and industries are read by the view only when its cached parts miss.
+    """
+    found = list(Article.objects.select_related("category").filter(pk=pk).order_by())
+    return found[0] if found else None
 
 
-def _article_for_page(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    # Tags, parks and industries are read by the view only when its cached extras miss.
-    return queryset.select_related("category")
+def article_extras_key(article_id: int, *, updated_at: datetime | None) -> str:
+    """Cache key of an article page's fixed parts (news.views), per version and language.
+
+    The page version changes on any article save or delete; the update time makes an edit
+    show at once even where that version is not shared (one local-memory cache per worker).
+    """
+    from yuanqu.news.middleware import page_cache_version
+
+    stamp = updated_at.timestamp() if updated_at else 0
+    language = get_language() or settings.LANGUAGE_CODE
+    return f"news:article-extras:{page_cache_version()}:{language}:{article_id}:{stamp}"
+
+
+def article_extras_forget(*, article_id: int) -> None:
+    """Drop one article page's fixed parts, e.g. after its related list was recomputed."""
+    updated_at = Article.objects.filter(pk=article_id).values_list("updated_at", flat=True).first()
+    keys = []
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            keys.append(article_extras_key(article_id, updated_at=updated_at))
+    cache.delete_many(keys)
 
 
 @dataclass

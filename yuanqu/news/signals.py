@@ -6,12 +6,12 @@ Signals are used only for this chore (DESIGN.md); domain steps live in services.
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from yuanqu.core import search
 from yuanqu.listings.models import Carrier
 from yuanqu.news.content import html_to_text
-from yuanqu.news.models import Article
+from yuanqu.news.models import Article, Category, Tag
 from yuanqu.parks.models import Park
 
 
@@ -107,6 +107,13 @@ def _article_deleted(sender, instance: Article, **kwargs) -> None:
     bump_page_cache()
 
 
+def _shown_on_articles_changed(sender, **kwargs) -> None:
+    # Category and tag names and an article's tags/parks/industries are part of the cached
+    # article page parts (news.views); m2m changes come after the article's own save.
+    if kwargs.get("action", "post_").startswith("post_"):
+        bump_page_cache()
+
+
 def _park_saved(sender, instance: Park, **kwargs) -> None:
     index_park(instance)
 
@@ -129,6 +136,11 @@ _carrier_removed = _removed("carrier")
 def connect() -> None:
     post_save.connect(_article_saved, sender=Article, dispatch_uid="news.index_article")
     post_delete.connect(_article_deleted, sender=Article, dispatch_uid="news.unindex_article")
+    for model in (Category, Tag):
+        post_save.connect(_shown_on_articles_changed, sender=model, dispatch_uid="news.bump")
+        post_delete.connect(_shown_on_articles_changed, sender=model, dispatch_uid="news.bump")
+    for through in (Article.tags.through, Article.parks.through, Article.industries.through):
+        m2m_changed.connect(_shown_on_articles_changed, sender=through, dispatch_uid="news.bump")
     post_save.connect(_park_saved, sender=Park, dispatch_uid="news.index_park")
     post_delete.connect(_park_removed, sender=Park, dispatch_uid="news.unindex_park")
     post_save.connect(_carrier_saved, sender=Carrier, dispatch_uid="news.index_carrier")

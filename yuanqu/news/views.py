@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -153,14 +154,25 @@ def _need_form_url(article: Article, parks: list, industries: list) -> str:
     return "/needs/new/?" + urlencode(params)
 
 
-def _article_extras(article: Article) -> dict:
-    """What the page derives from the article: links, related list, description, JSON-LD."""
+def _article_extras(article: Article, *, preview: bool) -> dict:
+    """What the page derives from the article, with its fixed parts rendered to HTML.
+
+    Everything but the view count depends only on the article version, its links and its
+    related list, so the head, the text before the view count and the rest (links, related
+    articles, share box) are rendered here once and reused (issue 4: per-request cost).
+    """
     from yuanqu.news.content import excerpt, html_to_text
 
     canonical = absolute(article.get_absolute_url())
     parks = list(article.parks.all())
     industries = list(article.industries.all())
-    return {
+    context = {
+        "article": article,
+        "category": article.category,
+        "preview": preview,
+        "feed_url": reverse("news:category_feed", kwargs={"slug": article.category.slug}),
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
         "tags": list(article.tags.all()),
         "parks": parks,
         "industries": industries,
@@ -170,27 +182,32 @@ def _article_extras(article: Article) -> dict:
         "json_ld": _json_ld(article, canonical),
         "need_url": _need_form_url(article, parks, industries),
     }
+    template = "news/article_detail.html#"
+    return {
+        "title": article.title,
+        "description": context["description"],
+        "head_html": render_to_string(template + "head", context),
+        "top_html": render_to_string(template + "top", context),
+        "rest_html": render_to_string(template + "rest", context),
+    }
 
 
 def _article_context(article: Article, *, preview: bool) -> dict:
     if preview:
-        extras = _article_extras(article)
+        extras = _article_extras(article, preview=True)
     else:
         # A data cache, not a page cache: the article row itself is read on every request
-        # (so unpublishing or scheduling is exact); its derived parts are reused until any
-        # article changes (version) or the next scheduled publication.
-        key = f"news:article-extras:{page_cache_version()}:{article.pk}"
+        # (so unpublishing or scheduling is exact, and its update time is part of the key);
+        # its derived parts are reused until any article changes (version), its related list
+        # is recomputed, or the next scheduled publication.
+        key = selectors.article_extras_key(article.pk, updated_at=article.updated_at)
         extras = cache.get(key)
         if extras is None:
-            extras = _article_extras(article)
+            # The public page is given the article's check fields only (selectors).
+            full = selectors.article_get_for_preview(pk=article.pk) or article
+            extras = _article_extras(full, preview=False)
             cache.set(key, extras, selectors.cache_seconds_until_next_publication())
-    return {
-        "article": article,
-        "category": article.category,
-        "preview": preview,
-        "feed_url": reverse("news:category_feed", kwargs={"slug": article.category.slug}),
-        **extras,
-    }
+    return {"article": article, "preview": preview, **extras}
 
 
 @require_GET
