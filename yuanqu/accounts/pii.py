@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 import phonenumbers
@@ -37,6 +39,32 @@ def national_number(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return "".join(character for character in value if character.isdigit())
     return str(phonenumbers.national_significant_number(parsed))
+
+
+def normalise_mobile(raw: str) -> str:
+    """A mainland mobile typed any common way (full-width digits, spaces, +86) → E.164."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    text = re.sub(r"[\s\-()()]", "", text)
+    if not text:
+        raise ValidationError(_("请填写手机号。"), code="required")
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(
+            _("手机号格式不对,请填写 11 位中国大陆手机号。"), code="invalid"
+        ) from None
+    number_type = phonenumbers.number_type(number)
+    if (
+        number.country_code != 86
+        or not phonenumbers.is_valid_number(number)
+        or number_type
+        not in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        )
+    ):
+        raise ValidationError(_("请填写有效的中国大陆手机号(11 位,1 开头)。"), code="invalid")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def mask_mobile(e164: str) -> str:

@@ -8,12 +8,12 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from yuanqu.accounts.pii import normalise_mobile
 from yuanqu.core.models import Industry, Region
 from yuanqu.leads.models import Lead
 from yuanqu.parks.models import Park
@@ -36,32 +36,6 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     if not multiline:
         value = " ".join(value.split())
     return value.strip()
-
-
-def normalise_mobile(raw: str) -> str:
-    """A mainland mobile typed any common way (full-width digits, spaces, +86) → E.164."""
-    text = unicodedata.normalize("NFKC", raw or "")
-    text = re.sub(r"[\s\-()()]", "", text)
-    if not text:
-        raise ValidationError(_("请填写手机号。"), code="required")
-    try:
-        number = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        raise ValidationError(
-            _("手机号格式不对,请填写 11 位中国大陆手机号。"), code="invalid"
-        ) from None
-    number_type = phonenumbers.number_type(number)
-    if (
-        number.country_code != 86
-        or not phonenumbers.is_valid_number(number)
-        or number_type
-        not in (
-            phonenumbers.PhoneNumberType.MOBILE,
-            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-        )
-    ):
-        raise ValidationError(_("请填写有效的中国大陆手机号(11 位,1 开头)。"), code="invalid")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class LooseDecimalField(forms.DecimalField):

@@ -11,7 +11,6 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
-import phonenumbers
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -23,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from yuanqu.accounts.pii import normalise_mobile
 from yuanqu.core.models import Region
 from yuanqu.listings.filters import PRICE_UNITS, CarrierFilterForm, CarrierFilters
 from yuanqu.listings.models import Carrier, SavedSearch, SavedSearchHit
@@ -37,23 +37,6 @@ CONFIRM_MAX_AGE = timedelta(days=7)
 CODE_MAX_AGE = timedelta(minutes=15)
 CODE_MAX_ATTEMPTS = 5
 DIGEST_MAX_CARRIERS = 20
-
-
-def normalise_mobile(raw: str) -> str:
-    """A Chinese mobile in E.164 (+8613812341234); full-width digits and spaces accepted."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFKC", raw or "").replace(" ", "").replace("-", "")
-    try:
-        number = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        raise ValidationError({"mobile": "手机号:格式不正确。"}) from None
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in {
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    }:
-        raise ValidationError({"mobile": "手机号:不是有效的手机号。"})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def filters_from_query_string(query_string: str) -> CarrierFilters:
@@ -104,7 +87,7 @@ def saved_search_create(
         try:
             mobile = normalise_mobile(mobile)
         except ValidationError as error:
-            errors.update({key: value[0] for key, value in error.message_dict.items()})
+            errors["mobile"] = f"手机号:{error.messages[0]}"
         email = ""
     if errors:
         raise ValidationError(errors)
