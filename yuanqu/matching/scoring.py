@@ -24,8 +24,10 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-DAYS_PER_MONTH = 30  # as yuanqu.core.units: a rent month is 30 days
-M2_PER_MU = 10000 / 15  # 1 亩 = 666.67 ㎡
+from yuanqu.core.units import DAYS_PER_MONTH, MU_IN_M2
+
+# Scoring works in floats; the conventions themselves (30-day month, 亩) live in core.units.
+M2_PER_MU = float(MU_IN_M2)
 EPSILON = 1e-9
 
 # ---------------------------------------------------------------------------------------
