@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from yuanqu.core import units
 from yuanqu.listings.models import Carrier
 from yuanqu.listings.services import carrier_create
 from yuanqu.parks.models import Park
@@ -85,7 +86,7 @@ def _factory(rng: random.Random) -> dict[str, Any]:
 
 def _land(rng: random.Random) -> dict[str, Any]:
     mu = rng.choice([10, 15, 20, 30, 40, 50, 60, 80, 100, 150, 200])
-    area_m2 = _d(mu * 10000 / 15, 2)
+    area_m2 = units.quantize(units.mu_to_m2(mu), 2)
     return {
         "kind": Carrier.Kind.LAND,
         "deal": Carrier.Deal.SALE,
