@@ -15,6 +15,18 @@ import pytest
 from django.test import Client
 
 
+@pytest.fixture(autouse=True)
+def _no_catalogue_index_between_tests():
+    """The carrier catalogue index lives in the process and follows a generation bumped on
+    commit; a test's writes are rolled back, never committed, so no test may inherit another's
+    index."""
+    from yuanqu.listings import catalogue_index
+
+    catalogue_index.forget()
+    yield
+    catalogue_index.forget()
+
+
 @pytest.fixture
 def park_a(db):
     from yuanqu.parks.tests.factories import make_park, make_region

@@ -7,10 +7,12 @@
     # PostgreSQL: the same three commands with DATABASE_URL=postgres://root@127.0.0.1:5432/DB
 
 Measures, in this order:
+0. the first requests (each worker builds its in-process catalogue index);
 1. cold search: distinct filter states one at a time (no cached facet counts), median / p99;
 2. warm search under load: 24 URLs (3 filters + a sort + all facet counts), N client connections
    for D seconds: requests per second, p50 / p99 latency, errors; once without cookies (a first
-   visit: whole-page cache) and once with a cookie (a returning visitor: results-region cache);
+   visit: whole-page cache) and once with a cookie (a returning visitor: results-region cache),
+   then a filter state never asked before on every request (nothing cached: wrk only);
 3. the map JSON of a broad filter (capped at 5,000 points): bytes (plain and gzip) and latency.
 Budgets: search ≥ 200 req/s and p99 ≤ 150 ms on PostgreSQL; map ≤ 200 KB and ≤ 50 ms.
 """
@@ -22,6 +24,7 @@ import gzip
 import http.client
 import itertools
 import os
+import random
 import re
 import shutil
 import statistics
@@ -29,6 +32,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,16 +84,40 @@ def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Pop
     raise SystemExit("gunicorn did not answer /healthz within 30 s")
 
 
-def load(port: int, urls: list[str], threads: int, duration: float) -> dict[str, float]:
+def new_state_urls(count: int) -> list[str]:
+    """Distinct filter states nobody asked before (3 filters, a sort, a random area bound)."""
+    rng = random.Random(5)
+    kinds = ["factory", "warehouse", "office"]
+    return [
+        f"/carriers/?kind={rng.choice(kinds)}&deal=rent&district={rng.choice(COUNTIES)}"
+        f"&area_min={number}&sort=price"
+        for number in rng.sample(range(100, 1_000_000), count)
+    ]
+
+
+def load(
+    port: int, urls: list[str], threads: int, duration: float, *, once: bool = False
+) -> dict[str, float]:
+    """`once`: the threads share one pass over the URLs, so no URL is asked twice."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     stop_at = time.perf_counter() + duration
+    shared = iter(urls)
+
+    def next_shared() -> Iterator[str]:
+        while True:
+            with lock:
+                path = next(shared, None)
+            if path is None:
+                return
+            yield path
 
     def worker(offset: int) -> None:
         mine: list[float] = []
         failed = 0
-        for path in itertools.islice(itertools.cycle(urls), offset, None):
+        paths = next_shared() if once else itertools.islice(itertools.cycle(urls), offset, None)
+        for path in paths:
             if time.perf_counter() >= stop_at:
                 break
             try:
@@ -120,14 +148,34 @@ def load(port: int, urls: list[str], threads: int, duration: float) -> dict[str,
     }
 
 
+# Every request a filter state never asked before (a random lower area bound over 3 filters
+# and a sort): nothing comes from a cache, each request computes facets, order and page.
+NEW_STATES_LUA = """
+local kinds = {"factory", "warehouse", "office"}
+local counties = {@COUNTIES@}
+request = function()
+  local path = "/carriers/?kind=" .. kinds[math.random(#kinds)] .. "&deal=rent&district="
+    .. counties[math.random(#counties)] .. "&area_min=" .. math.random(1, 100000) / 100
+    .. "&sort=price"
+  return wrk.format("GET", path)
+end
+""".replace("@COUNTIES@", ", ".join(f'"{county}"' for county in COUNTIES))
+
+
 def load_with_wrk(
-    port: int, urls: list[str], threads: int, duration: float, cookie: str = ""
+    port: int,
+    urls: list[str],
+    threads: int,
+    duration: float,
+    cookie: str = "",
+    lua: str | None = None,
 ) -> dict[str, Any]:
     """The same load through wrk (C, far less client overhead than Python threads)."""
     script = Path(tempfile.mkdtemp()) / "paths.lua"
     quoted = ", ".join(f'"{url}"' for url in urls)
     script.write_text(
-        f"local paths = {{{quoted}}}\nlocal i = 0\n"
+        lua
+        or f"local paths = {{{quoted}}}\nlocal i = 0\n"
         "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
     )
     output = subprocess.run(
@@ -193,6 +241,10 @@ def main() -> None:
     database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     server = start_server(args.port, args.workers, env)
     try:
+        # 0. the first requests: each worker builds its catalogue index (one query + columns)
+        first = [
+            fetch(args.port, f"/carriers/?sort=newest&page={number}")[2] for number in range(2, 6)
+        ]
         # 1. cold: every request a filter state never seen (facet counts computed, not cached)
         cold = []
         for number in range(40):
@@ -206,6 +258,7 @@ def main() -> None:
             for path in urls:
                 assert fetch(args.port, path)[0] == 200
         returning: dict[str, Any] | None = None
+        new_states: dict[str, Any] | None = None
         if shutil.which("wrk"):
             client = "wrk"
             result = load_with_wrk(args.port, urls, args.threads, args.duration)
@@ -213,9 +266,15 @@ def main() -> None:
             returning = load_with_wrk(
                 args.port, urls, args.threads, args.duration, cookie="returning=1"
             )
+            new_states = load_with_wrk(
+                args.port, [], args.threads, args.duration, cookie="returning=1", lua=NEW_STATES_LUA
+            )
         else:
             client = "python threads"
             result = load(args.port, urls, args.threads, args.duration)
+            new_states = load(
+                args.port, new_state_urls(20_000), args.threads, args.duration, once=True
+            )
         # 3. map JSON of a broad filter: cold (a state never asked for) and warm (cached)
         map_cold = []
         for number in range(10):
@@ -244,6 +303,10 @@ def main() -> None:
         f"{args.threads} client threads for {args.duration:.0f} s"
     )
     print(
+        f"first requests (each worker builds its catalogue index): "
+        f"{', '.join(f'{value:.0f}' for value in first)} ms"
+    )
+    print(
         f"cold search (40 distinct states, sequential): median {statistics.median(cold):.1f} ms, "
         f"p99 {percentile(cold, 0.99):.1f} ms"
     )
@@ -257,6 +320,13 @@ def main() -> None:
             f"warm search with a cookie (no whole-page cache): {returning['requests']} requests, "
             f"{returning['rps']:.0f} req/s, p50 {returning['p50']:.1f} ms, "
             f"p99 {returning['p99']:.1f} ms, errors {returning['errors']}"
+        )
+    if new_states is not None:
+        print(
+            f"new filter states under load ({client}, every request uncached): "
+            f"{new_states['requests']} requests, {new_states['rps']:.0f} req/s, "
+            f"p50 {new_states['p50']:.1f} ms, p99 {new_states['p99']:.1f} ms, "
+            f"errors {new_states['errors']}"
         )
     print(f"host load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(

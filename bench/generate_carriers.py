@@ -32,6 +32,7 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from yuanqu.core.models import Region  # noqa: E402
+from yuanqu.listings.catalogue_index import changed_on_commit as catalogue_changed_on_commit  # noqa: E402
 from yuanqu.listings.demo import generate_values  # noqa: E402
 from yuanqu.listings.models import Carrier  # noqa: E402
 from yuanqu.listings.services import carrier_search_area, normalised_prices  # noqa: E402
@@ -106,6 +107,8 @@ def main() -> None:
                 Carrier.objects.bulk_create(batch)
                 batch.clear()
         Carrier.objects.bulk_create(batch)
+        # bulk_create sends no signals and bypasses the services: tell running servers.
+        catalogue_changed_on_commit()
     elapsed = time.perf_counter() - started
     print(f"{args.parks} parks and {args.carriers} carriers in {elapsed:.1f} s")
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from yuanqu.accounts.admin_mixins import ParkScopedAdminMixin
-from yuanqu.listings import services
+from yuanqu.listings import catalogue_index, services
 from yuanqu.listings.models import Carrier, CarrierPhoto, SavedSearch
 
 
@@ -59,6 +59,14 @@ class CarrierAdmin(ParkScopedAdminMixin, admin.ModelAdmin):
         services.carrier_normalise(carrier=obj)
         super().save_model(request, obj, form, change)
         services.carrier_reindex_on_commit(carrier_id=obj.pk)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        catalogue_index.changed_on_commit()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        catalogue_index.changed_on_commit()
 
 
 @admin.register(SavedSearch)

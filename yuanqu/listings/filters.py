@@ -12,10 +12,12 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import units
+from yuanqu.listings.geo import wgs84_to_gcj02
 from yuanqu.listings.models import Carrier
 
 PER_PAGE = 20
@@ -252,6 +254,19 @@ class CarrierFilters:
             return None
         south, west, north, east = (float(part) for part in self.bbox.split(","))
         return south, west, north, east
+
+    def bbox_wgs84(self) -> tuple[float, float, float, float] | None:
+        """The map's bounds as stored coordinates (south, west, north, east), or None."""
+        bounds = self.bbox_bounds()
+        if bounds is None or not settings.MAP_TILES_GCJ02:
+            return bounds
+        south, west, north, east = bounds
+        # The map drew GCJ-02 tiles, so its bounds are shifted; undo the shift at the centre
+        # (the offset varies by well under a metre across one screen of map).
+        middle = ((south + north) / 2, (west + east) / 2)
+        shifted = wgs84_to_gcj02(*middle)
+        d_lat, d_lon = shifted[0] - middle[0], shifted[1] - middle[1]
+        return south - d_lat, west - d_lon, north - d_lat, east - d_lon
 
     def area_bounds_m2(self) -> tuple[Decimal | None, Decimal | None]:
         if self.area_unit == "mu":

@@ -404,3 +404,20 @@ class FreshnessReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.carrier_id} {self.stage}"
+
+
+class CatalogueVersion(models.Model):
+    """One row: a number bumped after every change to the public catalogue.
+
+    Kept in the database (not the cache) so every process sees the same value: each request
+    reads it once and rebuilds its in-process catalogue index and cache keys when it moved.
+    """
+
+    generation = models.BigIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("载体目录版本")
+        verbose_name_plural = _("载体目录版本")
+
+    def __str__(self) -> str:
+        return str(self.generation)

@@ -1,8 +1,9 @@
 """Reads for the carrier catalogue: faceted search, map points, detail, similar, compare.
 
-Query budget of the search page (constant, whatever the number of carriers): the filter
-choices (cached), one count, one page, one photo prefetch and one query per facet dimension
-(facet counts cached per filter state until a carrier changes).
+Search and map read the in-process catalogue index (`catalogue_index`): facet counts, totals,
+the order of a page and the map points come from memory for any filter state, and the
+database is asked only for the catalogue generation, the page's 20 rows and their photos
+(plus the filter choices and the free-text matches when those apply).
 """
 
 from __future__ import annotations
@@ -14,44 +15,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, Count, F, FloatField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Abs, Cast
-from django.utils import timezone
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Abs
 
 from yuanqu.core.models import Region
+from yuanqu.listings.catalogue_index import KINDS, catalogue_generation, public_catalogue
 from yuanqu.listings.filters import PER_PAGE, CarrierFilters
 from yuanqu.listings.geo import wgs84_to_gcj02
-from yuanqu.listings.models import (
-    PUBLIC_STATUSES,
-    Carrier,
-    CarrierPhoto,
-    hide_cutoff,
-    stale_cutoff,
-)
+from yuanqu.listings.models import PUBLIC_STATUSES, Carrier, CarrierPhoto, hide_cutoff
 from yuanqu.parks.models import Park
 
 MAP_POINT_LIMIT = 5000
-FACET_CACHE_SECONDS = 120
+MAP_CACHE_SECONDS = 120
 CHOICES_CACHE_SECONDS = 600
-GENERATION_KEY = "listings:generation"
-
-
-def catalogue_generation() -> int:
-    """A number bumped on every carrier write, so cached facets never outlive the data."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = 1
-        cache.add(GENERATION_KEY, value, None)
-    return int(value)
-
-
-def catalogue_changed() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
 
 
 def carrier_public_queryset(*, now=None) -> QuerySet[Carrier]:
@@ -137,16 +116,9 @@ def _conditions(filters: CarrierFilters, text_ids: list[int] | None) -> dict[str
         conditions["deed"] = Q(title_deed__in=filters.deed)
     if filters.fire:
         conditions["fire"] = Q(fire_hazard_class__in=filters.fire)
-    bounds = filters.bbox_bounds()
+    bounds = filters.bbox_wgs84()
     if bounds is not None:
         south, west, north, east = bounds
-        if settings.MAP_TILES_GCJ02:
-            # The map drew GCJ-02 tiles, so its bounds are shifted; undo the shift at the centre
-            # (the offset varies by well under a metre across one screen of map).
-            middle = ((south + north) / 2, (west + east) / 2)
-            shifted = wgs84_to_gcj02(*middle)
-            d_lat, d_lon = shifted[0] - middle[0], shifted[1] - middle[1]
-            south, north, west, east = south - d_lat, north - d_lat, west - d_lon, east - d_lon
         conditions["bbox"] = Q(
             latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
         )
@@ -166,19 +138,6 @@ def carrier_filtered_queryset(
 ) -> QuerySet[Carrier]:
     base = carrier_public_queryset(now=now) if base is None else base
     return base.filter(_combine(_conditions(filters, _text_ids(filters.q))))
-
-
-def _ordering(filters: CarrierFilters) -> list[Any]:
-    column, _low, _high = filters.price_bounds()
-    by_sort = {
-        "fresh": [F("confirmed_at").desc(nulls_last=True)],
-        "newest": [F("published_at").desc(nulls_last=True)],
-        "price": [F(column).asc(nulls_last=True)],
-        "-price": [F(column).desc(nulls_last=True)],
-        "area": [F("area_m2").asc(nulls_last=True)],
-        "-area": [F("area_m2").desc(nulls_last=True)],
-    }
-    return ["stale_rank", *by_sort.get(filters.sort, by_sort["fresh"]), "-id"]
 
 
 @dataclass
@@ -208,33 +167,14 @@ class SearchPage:
         return self.page < self.pages
 
 
-def carrier_search(*, filters: CarrierFilters, with_facets: bool = True, now=None) -> SearchPage:
+def carrier_search(*, filters: CarrierFilters, now=None) -> SearchPage:
     """One page of public carriers for these filters, stale ones ranked last, with facets."""
-    now = now or timezone.now()
-    text_ids = _text_ids(filters.q)
-    conditions = _conditions(filters, text_ids)
-    base = carrier_public_queryset(now=now)
-    matching = base.filter(_combine(conditions))
-    facets: dict[str, list[FacetOption]] = {}
-    flag_counts: dict[str, int] = {}
-    if with_facets:
-        facets, flag_counts, total = _facets(filters, base, conditions)
-    else:
-        total = matching.count()
+    selection = public_catalogue(now).select(filters, text_ids=_text_ids(filters.q))
+    total = selection.total
     pages = max(1, -(-total // PER_PAGE))
     page = min(filters.page, pages)
     start = (page - 1) * PER_PAGE
-    # Ids first, then the rows: the ordering needs only indexed columns (the covering index
-    # answers it without touching the table), and only the page's rows are read in full.
-    page_ids = list(
-        matching.annotate(
-            stale_rank=Case(
-                When(confirmed_at__lt=stale_cutoff(now), then=Value(1)), default=Value(0)
-            )
-        )
-        .order_by(*_ordering(filters))
-        .values_list("id", flat=True)[start : start + PER_PAGE]
-    )
+    page_ids = selection.ordered_ids(start, start + PER_PAGE)
     by_id = {
         carrier.pk: carrier
         for carrier in Carrier.objects.filter(pk__in=page_ids)
@@ -243,115 +183,22 @@ def carrier_search(*, filters: CarrierFilters, with_facets: bool = True, now=Non
             Prefetch("photos", queryset=CarrierPhoto.objects.order_by("position", "id"))
         )
     }
-    carriers = [by_id[pk] for pk in page_ids if pk in by_id]
+    facets = _facet_options(filters, selection.facet_counts())
     return SearchPage(
         filters=filters,
-        carriers=carriers,
+        carriers=[by_id[pk] for pk in page_ids if pk in by_id],
         total=total,
         page=page,
         pages=pages,
         facets=facets,
-        flag_counts=flag_counts,
+        flag_counts=selection.flag_counts(),
     )
 
 
-FACET_DIMENSIONS = {
-    # facet name → (model column, filter attribute)
-    "kind": "kind",
-    "deal": "deal",
-    "district": "region_id",
-    "park": "park_id",
-    "deed": "title_deed",
-    "fire": "fire_hazard_class",
-}
-FLAG_CONDITIONS = {
-    "crane": Q(crane_t__gt=0),
-    "yard": Q(independent_yard=True),
-    "eia": Q(eia_ok=True),
-}
-
-
-def _facet_cache_key(filters: CarrierFilters) -> str:
-    state = filters.query_string(sort="fresh", view="list")
-    digest = hashlib.sha256(state.encode()).hexdigest()[:24]
-    return f"listings:facets:{catalogue_generation()}:{digest}"
-
-
-SMALL_DIMENSIONS: dict[str, tuple[str, list[str]]] = {
-    # facet name → (column, every value): counted by conditional aggregates in one scan
-    "kind": ("kind", list(Carrier.Kind.values)),
-    "deal": ("deal", list(Carrier.Deal.values)),
-    "deed": ("title_deed", list(Carrier.TitleDeed.values)),
-    "fire": ("fire_hazard_class", list(Carrier.FireHazard.values)),
-}
-
-
-def _facet_counts(
-    base: QuerySet[Carrier], conditions: dict[str, Q]
-) -> tuple[dict[str, dict[str, int]], dict[str, int], int]:
-    """Option counts per dimension, feature counts and the total, in as few scans as possible.
-
-    A dimension without an active filter is counted over the full result set, so all such small
-    dimensions share one scan of conditional counts (with the total); a dimension the visitor
-    filters on needs its own scan that leaves its filter out. Districts and parks group by.
-    """
-    everything = base.filter(_combine(conditions))
-    aggregates: dict[str, Count] = {"total": Count("id")}
-    for name, (column, values) in SMALL_DIMENSIONS.items():
-        if name not in conditions:
-            for index, value in enumerate(values):
-                aggregates[f"{name}_{index}"] = Count("id", filter=Q(**{column: value}))
-    flags_active = any(name in conditions for name in FLAG_CONDITIONS)
-    if not flags_active:
-        for name, condition in FLAG_CONDITIONS.items():
-            aggregates[f"flag_{name}"] = Count("id", filter=condition)
-    row = everything.aggregate(**aggregates)
-    counts: dict[str, dict[str, int]] = {}
-    for name, column in FACET_DIMENSIONS.items():
-        if name in SMALL_DIMENSIONS and name not in conditions:
-            values = SMALL_DIMENSIONS[name][1]
-            counts[name] = {
-                value: row[f"{name}_{index}"]
-                for index, value in enumerate(values)
-                if row[f"{name}_{index}"]
-            }
-            continue
-        rows = (
-            base.filter(_combine(conditions, leave_out=[name]))
-            .values(column)
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        counts[name] = {
-            str(item[column]): item["n"] for item in rows if item[column] not in (None, "")
-        }
-    if flags_active:
-        # The three yes/no features in one query: each count applies the other two flags.
-        flag_base = base.filter(_combine(conditions, leave_out=FLAG_CONDITIONS.keys()))
-        active = {
-            name: condition for name, condition in FLAG_CONDITIONS.items() if name in conditions
-        }
-        flags = flag_base.aggregate(
-            **{
-                name: Count("id", filter=condition & _combine(active, leave_out=[name]))
-                for name, condition in FLAG_CONDITIONS.items()
-            }
-        )
-    else:
-        flags = {name: row[f"flag_{name}"] for name in FLAG_CONDITIONS}
-    return counts, {name: int(value or 0) for name, value in flags.items()}, int(row["total"])
-
-
-def _facets(
-    filters: CarrierFilters, base: QuerySet[Carrier], conditions: dict[str, Q]
-) -> tuple[dict[str, list[FacetOption]], dict[str, int], int]:
-    """Counts per option; each dimension applies every filter except its own."""
-    key = _facet_cache_key(filters)
-    cached = cache.get(key)
-    if cached is None:
-        cached = _facet_counts(base, conditions)
-        cache.set(key, cached, FACET_CACHE_SECONDS)
-    counts, flags, total = cached
+def _facet_options(
+    filters: CarrierFilters, counts: dict[str, dict[str, int]]
+) -> dict[str, list[FacetOption]]:
+    """The options of each dimension with their counts (parks and districts only with some)."""
     districts, parks = filter_choices()
     labels: dict[str, list[tuple[str, str]]] = {
         "kind": [(str(v), str(label)) for v, label in Carrier.Kind.choices],
@@ -375,54 +222,58 @@ def _facets(
             # Parks and districts without any carrier for these filters are noise in the list.
             if name not in {"park", "district"} or counts[name].get(value) or value in selected
         ]
-    return facets, flags, total
+    return facets
 
 
 # --- map -------------------------------------------------------------------------------
 
 
-def short_label(
-    kind: str, area_m2: Decimal | float | None, *, labels: dict[str, str] | None = None
-) -> str:
-    """The marker's text: "厂房5000" (㎡ implied, the map script adds it) or "土地20亩".
+def map_labels(kinds: np.ndarray, areas: np.ndarray) -> list[str]:
+    """The markers' texts: "厂房5000" (㎡ implied, the map script adds it) or "土地20亩".
 
+    `kinds` are codes into catalogue_index.KINDS, `areas` ㎡ (NaN when unknown: the kind alone).
     The unit is left out for floor areas because 5,000 points × 3 bytes of "㎡" would push the
-    payload past its 200 KB budget; land keeps 亩 as it is counted in another unit.
+    payload past its 200 KB budget; land keeps 亩 as it is counted in another unit. Rounded
+    half to even, as Python's round().
     """
-    label = (labels or {}).get(kind) or str(Carrier.Kind(kind).label)
-    if area_m2:
-        if kind == Carrier.Kind.LAND:
-            return f"{label}{round(area_m2 * 15 / 10000)}亩"
-        return f"{label}{round(area_m2)}"
-    return label
+    land = KINDS.index(Carrier.Kind.LAND)
+    names = [str(Carrier.Kind(kind).label) for kind in KINDS]
+    with_figure = [name + ("{}亩" if code == land else "{}") for code, name in enumerate(names)]
+    known = ~np.isnan(areas) & (areas != 0)
+    figures = np.rint(np.where(kinds == land, areas * 15 / 10000, areas))
+    return [
+        with_figure[kind].format(figure) if has_figure else names[kind]
+        for kind, figure, has_figure in zip(
+            kinds.tolist(),
+            np.where(known, figures, 0).astype(np.int64).tolist(),
+            known.tolist(),
+            strict=True,
+        )
+    ]
 
 
 def carrier_map_points(*, filters: CarrierFilters, now=None) -> dict[str, Any]:
-    """The current result set as compact points: [id, lat, lon, label], at most 5,000."""
-    matching = carrier_filtered_queryset(filters=filters, now=now).filter(
-        latitude__isnull=False, longitude__isnull=False
-    )
-    # Floats straight from the database: Decimal conversion of 15,000 values cost more than
-    # the query itself (the covering index holds every column read here).
-    rows = list(
-        matching.order_by("-confirmed_at", "-id")
-        .annotate(
-            lat=Cast("latitude", FloatField()),
-            lon=Cast("longitude", FloatField()),
-            area=Cast("area_m2", FloatField()),
-        )
-        .values_list("id", "lat", "lon", "kind", "area")[: MAP_POINT_LIMIT + 1]
-    )
+    """The current result set as compact points: [id, lat, lon, label], at most 5,000,
+    the most recently confirmed first."""
+    selection = public_catalogue(now).select(filters, text_ids=_text_ids(filters.q))
+    rows = selection.map_rows(MAP_POINT_LIMIT + 1)
     truncated = len(rows) > MAP_POINT_LIMIT
-    shift = settings.MAP_TILES_GCJ02
-    labels = {str(value): str(label) for value, label in Carrier.Kind.choices}
-    points = []
-    for pk, latitude, longitude, kind, area in rows[:MAP_POINT_LIMIT]:
-        lat, lon = float(latitude or 0), float(longitude or 0)  # nulls are filtered out above
-        if shift:
-            lat, lon = wgs84_to_gcj02(lat, lon)
-        # 4 decimals ≈ 11 m: enough for a marker, and keeps 5,000 points within 200 KB.
-        points.append([pk, round(lat, 4), round(lon, 4), short_label(kind, area, labels=labels)])
+    rows = rows[:MAP_POINT_LIMIT]
+    latitudes, longitudes = rows.latitude.tolist(), rows.longitude.tolist()
+    if settings.MAP_TILES_GCJ02:
+        shifted = [wgs84_to_gcj02(lat, lon) for lat, lon in zip(latitudes, longitudes, strict=True)]
+        latitudes, longitudes = [lat for lat, _ in shifted], [lon for _, lon in shifted]
+    # 4 decimals ≈ 11 m: enough for a marker, and keeps 5,000 points within 200 KB.
+    points = [
+        [pk, round(lat, 4), round(lon, 4), label]
+        for pk, lat, lon, label in zip(
+            rows.id.tolist(),
+            latitudes,
+            longitudes,
+            map_labels(rows.kind, rows.area_m2),
+            strict=True,
+        )
+    ]
     return {"points": points, "truncated": truncated, "limit": MAP_POINT_LIMIT}
 
 
@@ -435,7 +286,7 @@ def carrier_map_json(*, filters: CarrierFilters) -> bytes:
         payload = json.dumps(
             carrier_map_points(filters=filters), ensure_ascii=False, separators=(",", ":")
         ).encode()
-        cache.set(key, payload, FACET_CACHE_SECONDS)
+        cache.set(key, payload, MAP_CACHE_SECONDS)
     return payload
 
 

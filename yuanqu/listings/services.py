@@ -317,7 +317,7 @@ def carrier_reindex_on_commit(*, carrier_id: int) -> None:
 
 def _queue_index(carrier_id: int) -> None:
     def run() -> None:
-        from yuanqu.listings.selectors import catalogue_changed
+        from yuanqu.listings.catalogue_index import catalogue_changed
 
         catalogue_changed()
         try:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from yuanqu.listings import display, selectors
+from yuanqu.listings.catalogue_index import catalogue_generation
 from yuanqu.listings.filters import SORTS, CarrierFilterForm, CarrierFilters
 from yuanqu.listings.forms import SavedSearchForm, VerificationCodeForm
 from yuanqu.listings.models import SavedSearch
@@ -118,7 +119,7 @@ def carrier_search(request: HtmxHttpRequest) -> HttpResponse:
 
 def _cache_key(kind: str, state: str) -> str:
     digest = hashlib.sha256(f"{get_language()}|{state}".encode()).hexdigest()[:32]
-    return f"listings:{kind}:{selectors.catalogue_generation()}:{digest}"
+    return f"listings:{kind}:{catalogue_generation()}:{digest}"
 
 
 @gzip_page
