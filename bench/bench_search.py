@@ -24,6 +24,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -235,11 +236,69 @@ def bench_queries(runs: int, stdout=print) -> dict[str, dict[str, float]]:
     return report
 
 
+def bench_pages(runs: int, stdout=print) -> dict[str, dict[str, float]]:
+    """CPU time per page in this process (Django test client, DEBUG off, no page cache).
+
+    Not a throughput figure: no HTTP, no second worker, no wrk. It is what one request costs
+    the worker, measured with time.process_time(), so other load on the machine barely moves
+    it. Article pages and the reference view read the same 100 articles; search pages rotate
+    over the 200 two-word queries (or repeat the most common word).
+    """
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from yuanqu.news.models import Article
+
+    rng = random.Random(7)
+    ids = list(Article.objects.published().values_list("id", flat=True)[:200_000])
+    sample = rng.sample(ids, min(500, len(ids)))[:100]
+    articles = {a.pk: a.get_absolute_url() for a in Article.objects.filter(pk__in=sample)}
+    queries = query_sets()
+    pages = {
+        "reference view": [f"/bench/ref/{pk}/" for pk in articles],
+        "article page (no page cache)": list(articles.values()),
+        "search, 2-word": [f"/search/?{urlencode({'q': q})}" for q in queries["2-word"]],
+        "search, most common word": [
+            f"/search/?{urlencode({'q': q})}" for q in queries["most common word"]
+        ],
+    }
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT="Mozilla/5.0 bench")
+    report = {}
+    for cached_candidates in (True, False):
+        seconds = settings.SEARCH_CAPPED_CACHE_SECONDS if cached_candidates else 0
+        with override_settings(NEWS_PAGE_CACHE=False, SEARCH_CAPPED_CACHE_SECONDS=seconds):
+            for label, paths in pages.items():
+                if not cached_candidates:
+                    if "most common" not in label:
+                        continue
+                    label += ", capped-query cache off"
+                for path in paths:  # warm the data caches, as the HTTP bench does
+                    assert client.get(path).status_code == 200, path
+                samples = []
+                for index in range(runs):
+                    started = time.process_time()
+                    client.get(paths[index % len(paths)])
+                    samples.append((time.process_time() - started) * 1000)
+                report[label] = {
+                    "cpu_median_ms": statistics.median(samples),
+                    "cpu_p95_ms": percentile(samples, 0.95),
+                }
+                stdout(
+                    f"{label:45s} CPU per request: median {statistics.median(samples):.2f} ms"
+                    f"  p95 {percentile(samples, 0.95):.2f} ms"
+                )
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--reindex", action="store_true", help="rebuild and time the index")
+    parser.add_argument(
+        "--pages", type=int, default=0, help="also time N requests per page in this process"
+    )
     args = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -247,6 +306,8 @@ def main() -> None:
     print(f"database: {connection.vendor}")
     generate(args.articles, reindex=args.reindex)
     bench_queries(args.runs)
+    if args.pages:
+        bench_pages(args.pages)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ LOGGING_CONFIG = None  # keep gunicorn workers quiet (no per-request 404/warning
 # "Without page cache" = the article-page response cache off; data caches stay on.
 NEWS_PAGE_CACHE = os.environ.get("NEWS_BENCH_PAGE_CACHE", "1") == "1"
 
+# Ranked candidates of capped (very common) queries kept 60 s, as in production, or not at all.
+SEARCH_CAPPED_CACHE_SECONDS = 60 if os.environ.get("NEWS_BENCH_SEARCH_CACHE", "1") == "1" else 0
+
 _cache = os.environ.get("NEWS_BENCH_CACHE", "locmem")
 if _cache == "dummy":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -16,18 +16,28 @@ are plain words. Quoted phrases must also appear verbatim in the folded text. Ra
 documents whose title holds every term come first, then the rest, each by recency.
 A very common word would make the database rank every hit, so only the CANDIDATE_CAP most
 recently indexed hits are ranked (the page says so: `SearchResults.truncated`).
+
+Ranking those hits is the costly case (about 2,000 rows read per query), and its outcome only
+changes when the index changes or a scheduled document comes due, so the ranked candidates of a
+capped query are kept in the cache for `SEARCH_CAPPED_CACHE_SECONDS` (default 60, 0 = off),
+keyed by a per-kind index generation that every write bumps, and used only while no document of
+that kind has become visible since. Queries below the cap are never cached.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import math
 import re
+import time as clock
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from yuanqu.core.text import fold, segment_for_index, segment_for_query
@@ -201,6 +211,7 @@ def index_documents(*, kind: str, documents: Iterable[Document], batch_size: int
 
 def _write_batch(kind: str, documents: Sequence[Document]) -> int:
     prepared = [(document, _row_values(document)) for document in documents]
+    _index_changed(kind)
     with transaction.atomic(), connection.cursor() as cursor:
         if _is_postgres():
             # One INSERT … SELECT FROM unnest(…) per batch. Tokens hold word characters
@@ -296,6 +307,7 @@ def _write_batch(kind: str, documents: Sequence[Document]) -> int:
 
 def remove_document(*, kind: str, object_id: int) -> None:
     _check_kind(kind)
+    _index_changed(kind)
     with transaction.atomic(), connection.cursor() as cursor:
         if not _is_postgres():
             cursor.execute(
@@ -310,6 +322,7 @@ def remove_document(*, kind: str, object_id: int) -> None:
 
 def clear_index(*, kind: str) -> None:
     _check_kind(kind)
+    _index_changed(kind)
     with transaction.atomic(), connection.cursor() as cursor:
         if not _is_postgres():
             cursor.execute(f"DELETE FROM search_fts_{kind}")
@@ -336,6 +349,119 @@ def indexed_ids(*, kind: str) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT object_id FROM search_document WHERE kind = %s", [kind])
         return {row[0] for row in cursor.fetchall()}
+
+
+# --- cached candidates of capped queries -----------------------------------------------------
+
+
+def _generation_key(kind: str) -> str:
+    return f"search:generation:{kind}"
+
+
+def index_generation(*, kind: str) -> int:
+    """Changes on every write to the kind's index (part of the cached candidates' key)."""
+    key = _generation_key(kind)
+    value = cache.get(key)
+    if value is None:
+        # A fresh start value, never an earlier one: entries of a lost counter must not revive.
+        cache.add(key, clock.time_ns(), None)
+        value = cache.get(key) or clock.time_ns()
+    return int(value)
+
+
+def _bump_generation(kind: str) -> None:
+    try:
+        cache.incr(_generation_key(kind))
+    except ValueError:
+        cache.set(_generation_key(kind), clock.time_ns(), None)
+
+
+def _index_changed(kind: str) -> None:
+    # Before the write, so this transaction reads its own writes. A request that ranks the
+    # same capped query between this write and its commit may keep the older list until the
+    # entry expires (SEARCH_CAPPED_CACHE_SECONDS), as may other processes sharing no cache.
+    _bump_generation(kind)
+
+
+def _cache_seconds() -> int:
+    return int(settings.SEARCH_CAPPED_CACHE_SECONDS)
+
+
+def _candidates_key(kind: str, parsed: ParsedQuery, **options: object) -> str:
+    # The database too: two sites (or test runs) may share one Redis.
+    database = (connection.vendor, connection.settings_dict.get("NAME"))
+    described = repr((database, kind, parsed.terms, parsed.phrases, sorted(options.items())))
+    digest = hashlib.sha256(described.encode()).hexdigest()[:32]
+    return f"search:candidates:{index_generation(kind=kind)}:{digest}"
+
+
+def _next_visible(kind: str, visible_at: datetime) -> object:
+    """When the next document of the kind becomes visible after `visible_at` (as stored)."""
+    postgres = _is_postgres()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT MIN(published_at) FROM search_document WHERE kind = %s AND published_at > %s",
+            [kind, visible_at if postgres else _sqlite_time(visible_at)],
+        )
+        return cursor.fetchone()[0]
+
+
+def _ranked_candidates(
+    kind: str,
+    parsed: ParsedQuery,
+    *,
+    category: str | None,
+    date_from: datetime | None,
+    date_to: datetime | None,
+    visible_at: datetime | None,
+    cap: int,
+) -> tuple[list[tuple[int, int, bool]], bool]:
+    """_candidates, with the result of a capped query kept while it cannot change."""
+    seconds = _cache_seconds()
+    if seconds <= 0:
+        return _candidates(
+            kind,
+            parsed,
+            category=category,
+            date_from=date_from,
+            date_to=date_to,
+            visible_at=visible_at,
+            cap=cap,
+        )
+    key = _candidates_key(
+        kind,
+        parsed,
+        category=category,
+        date_from=date_from,
+        date_to=date_to,
+        timed=visible_at is not None,
+        cap=cap,
+    )
+    # Compared as the database compares them (SQLite: UTC text to the second).
+    stamp = None
+    if visible_at is not None:
+        stamp = visible_at if _is_postgres() else _sqlite_time(visible_at)
+    entry = cache.get(key)
+    if entry is not None:
+        rows, truncated, computed_at, next_visible = entry
+        # Valid while the same documents are visible: none has come due since computed_at.
+        if stamp is None or (
+            computed_at <= stamp and (next_visible is None or stamp < next_visible)
+        ):
+            return rows, truncated
+    rows, truncated = _candidates(
+        kind,
+        parsed,
+        category=category,
+        date_from=date_from,
+        date_to=date_to,
+        visible_at=visible_at,
+        cap=cap,
+    )
+    if truncated:
+        next_visible = _next_visible(kind, visible_at) if visible_at is not None else None
+        cache.set(key, (rows, truncated, stamp, next_visible), seconds)
+    return rows, truncated
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -446,7 +572,7 @@ def search(
     results = SearchResults(query=query, parsed=parsed, page=page, per_page=per_page)
     if parsed.is_empty:
         return results
-    candidates, truncated = _candidates(
+    candidates, truncated = _ranked_candidates(
         kind,
         parsed,
         category=category,
@@ -466,7 +592,8 @@ def search(
     with connection.cursor() as cursor:
         placeholders = ", ".join(["%s"] * len(page_rows))
         cursor.execute(
-            f"SELECT id, title, body, published_at FROM search_document WHERE id IN ({placeholders})",
+            "SELECT id, title, body, published_at, folded_title, folded FROM search_document"
+            f" WHERE id IN ({placeholders})",
             [row[0] for row in page_rows],
         )
         stored = {row[0]: row[1:] for row in cursor.fetchall()}
@@ -474,14 +601,14 @@ def search(
     for doc_id, object_id, in_title in page_rows:
         if doc_id not in stored:
             continue
-        title, body, published_at = stored[doc_id]
+        title, body, published_at, folded_title, folded = stored[doc_id]
         if isinstance(published_at, str):
             published_at = datetime.fromisoformat(published_at).replace(tzinfo=UTC)
         results.hits.append(
             SearchHit(
                 object_id=object_id,
-                title_html=highlight(title, highlight_terms, length=None),
-                snippet_html=highlight(body, highlight_terms, length=SNIPPET_CHARS),
+                title_html=highlight(title, highlight_terms, length=None, folded=folded_title),
+                snippet_html=highlight(body, highlight_terms, length=SNIPPET_CHARS, folded=folded),
                 published_at=published_at,
                 in_title=in_title,
             )
@@ -527,15 +654,19 @@ def ids_with_term(*, kind: str, term: str, limit: int = 200) -> list[int]:
 # --- snippets ------------------------------------------------------------------------------
 
 
-def highlight(text: str, terms: Sequence[str], *, length: int | None) -> SafeString:
+def highlight(
+    text: str, terms: Sequence[str], *, length: int | None, folded: str | None = None
+) -> SafeString:
     """Escape the text, then wrap matches of the (folded) terms in <mark>.
 
     With `length`, cut a window of about that many characters around the first match.
     Matching runs on the folded text; when folding changed the length (rare), the folded
-    text is what is shown, so positions stay right.
+    text is what is shown, so positions stay right. `folded` is fold(text) when the caller
+    has it stored (the index keeps it), which saves folding it again.
     """
     text = text or ""
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     shown = text if len(folded) == len(text) else folded
     spans = _match_spans(folded, terms)
     start, end = 0, len(shown)
@@ -549,12 +680,13 @@ def highlight(text: str, terms: Sequence[str], *, length: int | None) -> SafeStr
         if span_end <= start or span_start >= end:
             continue
         span_start, span_end = max(span_start, start), min(span_end, end)
-        pieces.append(escape(shown[cursor:span_start]))
-        pieces.append("<mark>" + escape(shown[span_start:span_end]) + "</mark>")
+        pieces.append(html.escape(shown[cursor:span_start]))
+        pieces.append("<mark>" + html.escape(shown[span_start:span_end]) + "</mark>")
         cursor = span_end
-    pieces.append(escape(shown[cursor:end]))
+    pieces.append(html.escape(shown[cursor:end]))
     if end < len(shown):
         pieces.append("…")
+    # html.escape is what django.utils.html.escape runs, without its lazy-string check.
     return mark_safe("".join(pieces))  # noqa: S308 - every piece above is escaped
 
 
