@@ -436,9 +436,11 @@ def bench_load(*, seconds: int, clients: int, port: int) -> None:
         print("  failure:", failure)
 
 
-def bench_inprocess(*, submissions: int) -> None:
+def bench_inprocess(*, submissions: int, profile: str = "") -> None:
     """CPU time of submit + match + results page inside this process (Django's test
-    client, no HTTP, no other process): what one worker spends per submission."""
+    client, no HTTP, no other process): what one worker spends per submission. With
+    `profile`, the timed requests also run under cProfile (its stats go to that file and
+    the top functions are printed; the CPU figures then include the profiler's overhead)."""
     os.environ.setdefault("YUANQU_TESTING", "0")
     django_setup()
     from django.db import connection
@@ -448,6 +450,10 @@ def bench_inprocess(*, submissions: int) -> None:
     from yuanqu.parks.models import Park
 
     setup_test_environment()  # allows the test client's host "testserver"
+    # The pages use the hashed static manifest (DEBUG off), as `load` does.
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
     park_ids = list(Park.objects.values_list("id", flat=True))
     industries = list(
         Park.leading_industries.through.objects.values_list("industry_id", flat=True).distinct()
@@ -456,6 +462,11 @@ def bench_inprocess(*, submissions: int) -> None:
     client = Client()
     base = random.Random().randrange(10**7) * 10
     cpu: list[float] = []
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     for number in range(submissions):
         need = random_need(rng, park_ids, industries)
         fields = {
@@ -471,13 +482,24 @@ def bench_inprocess(*, submissions: int) -> None:
                 need["budget_unit"],
             )
         started = time.process_time()
+        if profiler is not None:
+            profiler.enable()
         response = client.post("/needs/new/", fields)
         if response.status_code != 302:
             raise SystemExit(f"POST answered {response.status_code}")
         page = client.get(response["Location"])
+        if profiler is not None:
+            profiler.disable()
         if page.status_code != 200:
             raise SystemExit(f"results answered {page.status_code}")
         cpu.append((time.process_time() - started) * 1000)
+    if profiler is not None:
+        import pstats
+
+        profiler.dump_stats(profile)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(40)
+        stats.sort_stats("tottime").print_stats(30)
     cpu.sort()
     p95 = cpu[max(0, math.ceil(len(cpu) * 0.95) - 1)]
     median = statistics.median(cpu)
@@ -505,13 +527,14 @@ def main() -> None:
     load_parser.add_argument("--port", type=int, default=8106)
     inprocess_parser = sub.add_parser("inprocess")
     inprocess_parser.add_argument("--submissions", type=int, default=100)
+    inprocess_parser.add_argument("--profile", default="", help="write cProfile stats here")
     args = parser.parse_args()
     if args.command == "setup":
         setup(carriers=args.carriers, parks=args.parks)
     elif args.command == "match":
         bench_match(needs=args.needs)
     elif args.command == "inprocess":
-        bench_inprocess(submissions=args.submissions)
+        bench_inprocess(submissions=args.submissions, profile=args.profile)
     else:
         bench_load(seconds=args.seconds, clients=args.clients, port=args.port)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -71,6 +73,48 @@ def _number(
     )
 
 
+class CheckedMultipleChoiceField(forms.MultipleChoiceField):
+    """A multiple choice whose full list is read only to render it (the form sets it as a
+    callable): posted values are checked with `known(values)`, which returns those of them
+    that are valid choices. A valid submission never loads the whole list."""
+
+    def __init__(self, *, known: Callable[[list[str]], set[str]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.known = known
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        known = self.known([str(item) for item in value]) if value else set()
+        for item in value:
+            if str(item) not in known:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+
+
+def _home_counties() -> Any:
+    home = getattr(settings, "HOME_REGION_CODE", "")
+    return Region.objects.filter(parent_id=home, level=Region.Level.COUNTY)
+
+
+def _known_regions(values: list[str]) -> set[str]:
+    return set(_home_counties().filter(code__in=values).values_list("code", flat=True))
+
+
+def _known_parks(values: list[str]) -> set[str]:
+    # Only values a park id can be read from (ASCII digits, within a 64-bit integer); a
+    # value such as "012" finds park 12, whose choice "12" then does not equal it.
+    ids = [int(value) for value in values if value.isascii() and value.isdigit()]
+    ids = [pk for pk in ids if pk < 2**63]
+    if not ids:
+        return set()
+    active = Park.objects.filter(is_active=True, pk__in=ids).values_list("pk", flat=True)
+    return {str(pk) for pk in active}
+
+
 def industry_options(query: str, *, limit: int = 20) -> list[tuple[str, str]]:
     """(code, label) for the industry picker: the parser helper's synonym search when
     installed (names, codes, trade words such as 挖掘机 → 3514), else names and codes."""
@@ -118,11 +162,17 @@ class NeedForm(forms.Form):
     area_unit = forms.ChoiceField(
         label=_("面积单位"), choices=[("m2", "㎡"), ("mu", "亩")], initial="m2", required=False
     )
-    regions = forms.MultipleChoiceField(
-        label=_("意向区县"), required=False, widget=forms.CheckboxSelectMultiple
+    regions = CheckedMultipleChoiceField(
+        label=_("意向区县"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        known=_known_regions,
     )
-    parks = forms.MultipleChoiceField(
-        label=_("意向园区"), required=False, widget=forms.CheckboxSelectMultiple
+    parks = CheckedMultipleChoiceField(
+        label=_("意向园区"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        known=_known_parks,
     )
     industry_query = forms.CharField(
         label=_("行业(名称、代码或产品,如 挖掘机、3514)"), required=False, max_length=50,
@@ -202,15 +252,20 @@ class NeedForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        home = getattr(settings, "HOME_REGION_CODE", "")
-        regions = (
-            Region.objects.filter(parent_id=home, level=Region.Level.COUNTY)
-            .order_by("code")
-            .values_list("code", "name")
+        self.industry_found: Industry | None = None  # read to list the chosen industry
+        # Read when rendered (once per form), not to validate a submission (see
+        # CheckedMultipleChoiceField).
+        self.fields["regions"].choices = functools.cache(  # type: ignore[attr-defined]
+            lambda: list(_home_counties().order_by("code").values_list("code", "name"))
         )
-        self.fields["regions"].choices = list(regions)  # type: ignore[attr-defined]
-        parks = Park.objects.filter(is_active=True).order_by("name").values_list("id", "name")
-        self.fields["parks"].choices = [(str(pk), name) for pk, name in parks]  # type: ignore[attr-defined]
+        self.fields["parks"].choices = functools.cache(  # type: ignore[attr-defined]
+            lambda: [
+                (str(pk), name)
+                for pk, name in Park.objects.filter(is_active=True)
+                .order_by("name")
+                .values_list("id", "name")
+            ]
+        )
         self.fields["industry"].choices = self._industry_choices()  # type: ignore[attr-defined]
 
     def _value(self, name: str) -> Any:
@@ -227,6 +282,7 @@ class NeedForm(forms.Form):
             industry = Industry.objects.filter(code=current).first()
             if industry is not None:
                 options.insert(0, (industry.code, f"{industry.code} {industry.name}"))
+                self.industry_found = industry
         return choices + options
 
     def full_clean(self) -> None:
@@ -334,6 +390,13 @@ class NeedForm(forms.Form):
             # One wanted park owns the lead in the staff inbox; otherwise matching decides.
             "park_id": park_ids[0] if len(park_ids) == 1 else None,
             "industry_code": data.get("industry") or None,
+            # The industry row already read (the match needs it): saves reading it again.
+            "industry": (
+                self.industry_found
+                if self.industry_found is not None
+                and self.industry_found.code == data.get("industry")
+                else None
+            ),
             "mobile": data["mobile"],
             "consent": data["consent"],
             "source_page": data.get("source", ""),

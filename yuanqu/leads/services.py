@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from yuanqu.core.models import Industry
 from yuanqu.leads.models import (
     Lead,
     LeadEvent,
@@ -71,7 +72,8 @@ def lead_submit(
     """Store a validated need exactly once and match it.
 
     `data` holds the cleaned form fields (see NEED_FIELDS and PERSONAL_FIELDS, plus
-    industry_code, region_codes, park_ids, park_id, consent, source_page, source_carrier_id).
+    industry_code, region_codes, park_ids, park_id, consent, source_page, source_carrier_id;
+    optionally "industry", the Industry row of industry_code when the caller has read it).
     A key seen before returns its lead unchanged (double taps, retries). The same mobile
     with the same need inside LEAD_MERGE_WINDOW_HOURS merges into the open lead. The
     lead, its submission row and its notification row commit together; the notification
@@ -102,15 +104,25 @@ def lead_submit(
         return replay
 
     if run_match:
-        _match_quietly(lead)
+        # The lead and its places were just written: match them without reading them back.
+        _match_quietly(
+            lead, wanted=(list(data.get("region_codes") or []), list(data.get("park_ids") or []))
+        )
     return SubmitOutcome(lead=lead, created=created, merged=not created, replayed=False)
 
 
 def _replay(key: str) -> SubmitOutcome | None:
-    submission = LeadSubmission.objects.select_related("lead").filter(idempotency_key=key).first()
-    if submission is None:
+    # Runs before every submission and almost every key is new: the lead id alone, in raw
+    # SQL (building the ORM query costs ten times the lookup on the unique key); the whole
+    # lead, with its snapshot, is read only for a replay.
+    table = connection.ops.quote_name(LeadSubmission._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "lead_id" FROM {table} WHERE "idempotency_key" = %s', [key])
+        row = cursor.fetchone()
+    lead = None if row is None else Lead.objects.filter(pk=row[0]).first()
+    if lead is None:
         return None
-    return SubmitOutcome(lead=submission.lead, created=False, merged=False, replayed=True)
+    return SubmitOutcome(lead=lead, created=False, merged=False, replayed=True)
 
 
 def _store(
@@ -177,7 +189,12 @@ def _apply(lead: Lead, data: Mapping[str, Any], *, ip: str | None, now: datetime
     for name in PERSONAL_FIELDS:
         if data.get(name):
             setattr(lead, name, data[name])
-    lead.industry_id = data.get("industry_code") or None
+    code = data.get("industry_code") or None
+    industry = data.get("industry")
+    if isinstance(industry, Industry) and industry.code == code:
+        lead.industry = industry  # already read by the form: the match needs no query for it
+    else:
+        lead.industry_id = code
     lead.consent_version = PRIVACY_NOTICE_VERSION
     lead.consent_at = now
     lead.consent_ip = ip
@@ -245,7 +262,8 @@ def _mergeable_lead(*, mobile: str, fingerprint: str, now: datetime) -> Lead | N
     hours = getattr(settings, "LEAD_MERGE_WINDOW_HOURS", 24)
     if not mobile or hours <= 0:
         return None
-    return (
+    # The id first (locked): a merge is rare, and the whole lead is read only for one.
+    lead_id = (
         Lead.objects.select_for_update()
         .filter(
             mobile=mobile,
@@ -255,16 +273,29 @@ def _mergeable_lead(*, mobile: str, fingerprint: str, now: datetime) -> Lead | N
             anonymised_at__isnull=True,
         )
         .order_by("-last_submitted_at", "-id")
+        .values_list("pk", flat=True)
         .first()
     )
+    return None if lead_id is None else Lead.objects.get(pk=lead_id)
 
 
 def _next_reference(now: datetime) -> str:
     """XQ20261125-0001: a per-day sequence, its row locked until the lead commits."""
     day = timezone.localdate(now)
-    ReferenceSequence.objects.bulk_create([ReferenceSequence(day=day)], ignore_conflicts=True)
-    ReferenceSequence.objects.filter(day=day).update(last=F("last") + 1)
-    number = ReferenceSequence.objects.filter(day=day).values_list("last", flat=True).get()
+    if connection.features.can_return_columns_from_insert:
+        # One statement instead of three (SQLite 3.35+ and PostgreSQL both upsert and return).
+        table = connection.ops.quote_name(ReferenceSequence._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO {table} ("day", "last") VALUES (%s, 1) ON CONFLICT ("day") '
+                f'DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"',
+                [connection.ops.adapt_datefield_value(day)],
+            )
+            number = cursor.fetchone()[0]
+    else:
+        ReferenceSequence.objects.bulk_create([ReferenceSequence(day=day)], ignore_conflicts=True)
+        ReferenceSequence.objects.filter(day=day).update(last=F("last") + 1)
+        number = ReferenceSequence.objects.filter(day=day).values_list("last", flat=True).get()
     return f"XQ{day:%Y%m%d}-{number:04d}"
 
 
@@ -291,11 +322,13 @@ def _check_rate_limits(*, ip: str | None, mobile: str) -> None:
             raise LeadSubmitRefused("rate_limited")
 
 
-def _match_quietly(lead: Lead) -> None:
+def _match_quietly(
+    lead: Lead, *, wanted: tuple[Sequence[str], Sequence[int]] | None = None
+) -> None:
     from yuanqu.matching.services import lead_match_store
 
     try:
-        lead_match_store(lead=lead)
+        lead_match_store(lead=lead, wanted=wanted)
     except Exception:
         # The lead is stored; staff can re-run the match. Only the id goes to the log.
         logger.exception("matching failed for lead %s", lead.pk)

@@ -150,9 +150,20 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+# What the results page shows of the lead: reading only these skips the conversion of the
+# lead's other columns on every view (the page is opened right after each submission).
+RESULTS_FIELDS = (
+    "reference", "access_token", "kind", "deal", "area_min_m2", "area_max_m2", "status",
+    "submission_count", "deletion_requested_at", "match_snapshot", "industry__code",
+    "industry__name",
+)  # fmt: skip
+
+
 @require_GET
 def need_results(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    lead = get_object_or_404(Lead.objects.select_related("industry"), access_token=token)
+    lead = get_object_or_404(
+        Lead.objects.select_related("industry").only(*RESULTS_FIELDS), access_token=token
+    )
     context = {"lead": lead, **lead_results_context(lead)}
     return _private(render(request, "leads/need_results.html", context))
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -347,26 +347,34 @@ def clamp(value: float) -> float:
 # Price normalisation (unit-invariant comparison)
 
 
-def carrier_rent_per_m2_month(carrier: CarrierFacts) -> float | None:
-    if carrier.price_value is None or carrier.price_unit not in RENT_UNITS:
+def rent_per_m2_month(value: float | None, unit: str, area: float | None) -> float | None:
+    if value is None or unit not in RENT_UNITS:
         return None
-    if carrier.price_unit == "yuan_m2_month":
-        return carrier.price_value
-    if carrier.price_unit == "yuan_m2_day":
-        return carrier.price_value * DAYS_PER_MONTH
-    if carrier.area_m2:
-        return carrier.price_value / carrier.area_m2
+    if unit == "yuan_m2_month":
+        return value
+    if unit == "yuan_m2_day":
+        return value * DAYS_PER_MONTH
+    if area:
+        return value / area
     return None
+
+
+def sale_total_wan(value: float | None, unit: str, area: float | None) -> float | None:
+    if value is None or unit not in SALE_UNITS:
+        return None
+    if unit == "wan_total":
+        return value
+    if area:
+        return value * area / M2_PER_MU
+    return None
+
+
+def carrier_rent_per_m2_month(carrier: CarrierFacts) -> float | None:
+    return rent_per_m2_month(carrier.price_value, carrier.price_unit, carrier.area_m2)
 
 
 def carrier_sale_total_wan(carrier: CarrierFacts) -> float | None:
-    if carrier.price_value is None or carrier.price_unit not in SALE_UNITS:
-        return None
-    if carrier.price_unit == "wan_total":
-        return carrier.price_value
-    if carrier.area_m2:
-        return carrier.price_value * carrier.area_m2 / M2_PER_MU
-    return None
+    return sale_total_wan(carrier.price_value, carrier.price_unit, carrier.area_m2)
 
 
 def budget_in_units(need: NeedSpec) -> tuple[str, float] | None:
@@ -415,10 +423,23 @@ def area_score(area: float | None, low: float | None, high: float | None, margin
 
 def price_score(need: NeedSpec, carrier: CarrierFacts) -> float:
     """Only called when the need has a budget."""
-    if carrier.price_negotiable or carrier.price_value is None:
-        return 0.5
     basis, limit = need.budget  # type: ignore[misc]
-    comparable = comparable_price(basis, carrier)
+    return price_score_of(
+        basis,
+        limit,
+        carrier.price_negotiable,
+        carrier.price_value,
+        carrier.price_unit,
+        carrier.area_m2,
+    )
+
+
+def price_score_of(
+    basis: str, limit: float, negotiable: bool, value: float | None, unit: str, area: float | None
+) -> float:
+    if negotiable or value is None:
+        return 0.5
+    comparable = comparable_price_of(basis, value, unit, area)
     if comparable is None:
         return 0.5
     return price_ratio_score(comparable / limit)[0]
@@ -531,15 +552,22 @@ PRICE_BASES = {
 
 def comparable_price(basis: str, carrier: CarrierFacts) -> float | None:
     """The carrier's price on the budget's basis, whatever unit it was quoted in."""
+    return comparable_price_of(basis, carrier.price_value, carrier.price_unit, carrier.area_m2)
+
+
+def comparable_price_of(
+    basis: str, value: float | None, unit: str, area: float | None
+) -> float | None:
+    """`comparable_price` on plain values (the numeric pass reads rows, not facts)."""
     if basis == "per_m2_month":
-        return carrier_rent_per_m2_month(carrier)
+        return rent_per_m2_month(value, unit, area)
     if basis == "month_total":
-        per_m2 = carrier_rent_per_m2_month(carrier)
-        return per_m2 * carrier.area_m2 if per_m2 is not None and carrier.area_m2 else None
-    total = carrier_sale_total_wan(carrier)
+        per_m2 = rent_per_m2_month(value, unit, area)
+        return per_m2 * area if per_m2 is not None and area else None
+    total = sale_total_wan(value, unit, area)
     if basis == "sale_total":
         return total
-    return total / (carrier.area_m2 / M2_PER_MU) if total and carrier.area_m2 else None
+    return total / (area / M2_PER_MU) if total and area else None
 
 
 def criterion_price(need: NeedSpec, carrier: CarrierFacts) -> Criterion:
@@ -624,10 +652,11 @@ INDUSTRY_DEPTH_SCORES = {4: 1.0, 3: 0.75, 2: 0.5, 1: 0.2, 0: 0.0}
 INDUSTRY_DEPTH_WORDS = {4: "同小类", 3: "同中类", 2: "同大类", 1: "同门类"}
 
 
-def criterion_industry(need: NeedSpec, park: ParkFacts | None) -> Criterion:
-    industry = need.industry_name or (need.industry_lineage[-1] if need.industry_lineage else "")
+def industry_fit(need: NeedSpec, park: ParkFacts | None) -> tuple[int, IndustryFacts] | None:
+    """The park's leading industry closest to the need's, with the depth they agree to
+    (ties to the lower code); None when the park lists no leading industry."""
     if park is None or not park.leading_industries:
-        return Criterion("industry", 0.3, "unknown", lambda: "园区未列主导产业")
+        return None
     best: tuple[int, IndustryFacts] | None = None
     for leading in park.leading_industries:
         depth = industry_depth(need.industry_lineage, leading.lineage)
@@ -635,8 +664,21 @@ def criterion_industry(need: NeedSpec, park: ParkFacts | None) -> Criterion:
         depth = 4 if depth and depth == len(need.industry_lineage) else depth
         if best is None or depth > best[0] or (depth == best[0] and leading.code < best[1].code):
             best = (depth, leading)
-    assert best is not None
-    depth, leading = best
+    return best
+
+
+def industry_score(need: NeedSpec, park: ParkFacts | None) -> float:
+    """`criterion_industry`'s score without its explanation."""
+    fit = industry_fit(need, park)
+    return 0.3 if fit is None else INDUSTRY_DEPTH_SCORES[fit[0]]
+
+
+def criterion_industry(need: NeedSpec, park: ParkFacts | None) -> Criterion:
+    industry = need.industry_name or (need.industry_lineage[-1] if need.industry_lineage else "")
+    fit = industry_fit(need, park)
+    if park is None or fit is None:
+        return Criterion("industry", 0.3, "unknown", lambda: "园区未列主导产业")
+    depth, leading = fit
     score = INDUSTRY_DEPTH_SCORES[depth]
     if depth == 0:
         names = "、".join(item.name for item in park.leading_industries[:3])
@@ -653,24 +695,43 @@ def criterion_industry(need: NeedSpec, park: ParkFacts | None) -> Criterion:
     )
 
 
-def criterion_land_use(need: NeedSpec, park: ParkFacts | None, area_m2: float | None) -> Criterion:
+def land_use_parts(
+    need: NeedSpec, park: ParkFacts | None, area_m2: float | None
+) -> tuple[list[tuple[float, str, float, float]], str]:
+    """(score, label, per 亩, threshold) for each threshold the need's figures meet or miss,
+    or no parts and the reason nothing could be compared."""
     intensity = park.investment_intensity_wan_per_mu if park else None
     tax_floor = park.tax_per_mu_wan if park else None
     if intensity is None and tax_floor is None:
-        return Criterion("land_use", 0.5, "unknown", lambda: "园区未公布投资强度和亩均税收门槛")
+        return [], "园区未公布投资强度和亩均税收门槛"
     if not area_m2:
-        return Criterion("land_use", 0.5, "unknown", lambda: "未填面积,无法折算每亩投资和税收")
+        return [], "未填面积,无法折算每亩投资和税收"
     mu = area_m2 / M2_PER_MU
-    parts: list[tuple[float, str, float, float]] = []  # (score, label, per 亩, threshold)
+    parts: list[tuple[float, str, float, float]] = []
     if need.investment_wan is not None and intensity:
         per_mu = need.investment_wan / mu
         parts.append((min(per_mu / intensity, 1.0), "投资", per_mu, intensity))
     if need.annual_tax_wan is not None and tax_floor:
         per_mu = need.annual_tax_wan / mu
         parts.append((min(per_mu / tax_floor, 1.0), "税收", per_mu, tax_floor))
+    return parts, "" if parts else "园区未公布相应门槛"
+
+
+def land_use_score(need: NeedSpec, park: ParkFacts | None, area_m2: float | None) -> float:
+    """`criterion_land_use`'s score without its explanation."""
+    parts, _unknown = land_use_parts(need, park, area_m2)
+    return _land_use_mean(parts) if parts else 0.5
+
+
+def _land_use_mean(parts: list[tuple[float, str, float, float]]) -> float:
+    return sum(part[0] for part in parts) / len(parts)
+
+
+def criterion_land_use(need: NeedSpec, park: ParkFacts | None, area_m2: float | None) -> Criterion:
+    parts, unknown = land_use_parts(need, park, area_m2)
     if not parts:
-        return Criterion("land_use", 0.5, "unknown", lambda: "园区未公布相应门槛")
-    score = sum(part[0] for part in parts) / len(parts)
+        return Criterion("land_use", 0.5, "unknown", lambda: unknown)
+    score = _land_use_mean(parts)
     state = "ok" if all(part[0] >= 1.0 - EPSILON for part in parts) else "fail"
 
     def explain() -> str:
@@ -872,32 +933,104 @@ def score_park(
 # The whole match
 
 
-def numeric_scorer(
-    need: NeedSpec, config: MatchConfig
-) -> Callable[[CarrierFacts, ParkFacts | None, dict], tuple[int, float]]:
-    """A scorer for one need that returns only (hard failures, score): the same arithmetic,
-    criteria order and weights as `score_carrier`, without building explanations. `rank`
-    runs it over every candidate and explains only the results it shows."""
+# The numeric pass reads plain rows (tuples) rather than `CarrierFacts`: the candidate query
+# hands its cursor rows straight to it, so no object is built per candidate. A row holds the
+# fields `numeric_fields(need)` names, in that order; the confirmation time is an integer of
+# microseconds since the Unix epoch ("confirmed_us"), so the days since it are one integer
+# division and no timestamp is parsed per row. Extra trailing items are ignored.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECONDS_PER_DAY = 86_400_000_000
+_MINIMUM_FIELDS = (  # (criterion, need attribute, carrier field, no value = failure)
+    ("height", "height_m", "height_m", False),
+    ("load", "load_t_m2", "load_t_m2", False),
+    ("power", "power_kva", "power_kva", False),
+    ("crane", "crane_t", "crane_t", True),
+)
+
+
+def epoch_microseconds(moment: datetime | None) -> int | None:
+    """An aware datetime as whole microseconds since the Unix epoch (exact)."""
+    return None if moment is None else (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def numeric_fields(need: NeedSpec) -> tuple[str, ...]:
+    """The carrier fields this need's criteria read, numeric pass and explanations alike:
+    a row of these values is all `rank_rows` needs. Price is always read (its line is
+    shown even without a budget); place, technical and fire fields only when asked."""
+    fields = [
+        "id", "park_id", "area_m2", "price_negotiable", "price_value", "price_unit",
+        "confirmed_us",
+    ]  # fmt: skip
+    if need.places:
+        fields += ["region_code", "latitude", "longitude"]
+    fields += [field for _key, wanted, field, _absent in _MINIMUM_FIELDS if getattr(need, wanted)]
+    if need.eia_required:
+        fields.append("eia_ok")
+    if need.fire_hazard_class:
+        fields.append("fire_hazard_class")
+    return tuple(fields)
+
+
+def row_from_facts(carrier: CarrierFacts, fields: Sequence[str]) -> tuple[Any, ...]:
+    """The numeric pass's row for a `CarrierFacts`."""
+    return tuple(
+        epoch_microseconds(carrier.confirmed_at)
+        if field == "confirmed_us"
+        else getattr(carrier, field)
+        for field in fields
+    )
+
+
+def facts_from_row(row: Sequence[Any], fields: Sequence[str]) -> CarrierFacts:
+    """`CarrierFacts` from a row of `fields`. Fields the need does not read keep their
+    defaults (title, region name, kind and deal are not in the row): enough to explain the
+    criteria of the need the fields were chosen for, and only for that need."""
+    values = dict(zip(fields, row, strict=False))
+    confirmed_us = values.pop("confirmed_us", None)
+    values["price_negotiable"] = bool(values.get("price_negotiable"))
+    values["eia_ok"] = bool(values.get("eia_ok"))
+    values["region_code"] = values.get("region_code") or ""
+    values["price_unit"] = values.get("price_unit") or ""
+    values["fire_hazard_class"] = values.get("fire_hazard_class") or ""
+    return CarrierFacts(
+        title="",
+        kind="",
+        deal="",
+        confirmed_at=(
+            None if confirmed_us is None else EPOCH + timedelta(microseconds=confirmed_us)
+        ),
+        **values,
+    )
+
+
+def numeric_row_scorer(
+    need: NeedSpec,
+    config: MatchConfig,
+    parks: Mapping[int, ParkFacts],
+    memo: dict[str, dict[Any, float]] | None = None,
+) -> Callable[[Sequence[Any]], tuple[int, float]]:
+    """A scorer for one need that returns only (hard failures, score) for a row of
+    `numeric_fields(need)`: the same arithmetic, criteria order and weights as
+    `score_carrier`, without building explanations. `rank_rows` runs it over every
+    candidate and explains only the results it shows. Scores that depend only on the park
+    or the point are kept in `memo` (shared with `numeric_park_scorer`)."""
+    fields = numeric_fields(need)
+    at = {field: index for index, field in enumerate(fields)}
     low, high, margin = need.area_min_m2, need.area_max_m2, config.area_margin
     has_area = bool(low or high)
-    has_budget = need.budget is not None
+    budget = need.budget
     has_places = bool(need.places)
     has_industry = bool(need.industry_lineage)
     has_land_use = need.investment_wan is not None or need.annual_tax_wan is not None
     minimums = [
-        (needed, attribute, absent, WEIGHTS[key][0])
-        for key, needed, attribute, absent in (
-            ("height", need.height_m, "height_m", False),
-            ("load", need.load_t_m2, "load_t_m2", False),
-            ("power", need.power_kva, "power_kva", False),
-            ("crane", need.crane_t, "crane_t", True),
-        )
-        if needed
+        (at[field], getattr(need, wanted), absent, WEIGHTS[key][0])
+        for key, wanted, field, absent in _MINIMUM_FIELDS
+        if getattr(need, wanted)
     ]
     weight = {key: value[0] for key, value in WEIGHTS.items()}
     total_weight = (
         (weight["area"] if has_area else 0)
-        + (weight["price"] if has_budget else 0)
+        + (weight["price"] if budget is not None else 0)
         + (weight["location"] if has_places else 0)
         + (weight["industry"] if has_industry else 0)
         + (weight["land_use"] if has_land_use else 0)
@@ -907,72 +1040,144 @@ def numeric_scorer(
         + weight["freshness"]
     )
 
-    # Weights and settings bound to locals: this runs once per candidate (thousands).
+    # Weights, settings, caches and row positions bound to locals: this runs per candidate.
     w_area, w_price, w_location = weight["area"], weight["price"], weight["location"]
     w_industry, w_land_use, w_eia = weight["industry"], weight["land_use"], weight["eia"]
     w_fire, w_freshness = weight["fire"], weight["freshness"]
+    price_of = _numeric_price(*budget) if budget is not None else None
     eia_required, fire_needed = need.eia_required, need.fire_hazard_class
     land_need = need.kind == "land"
-    now, hide_days = config.now, config.hide_days
+    area_mid = need.area_mid_m2
+    hide_days = config.hide_days
+    now_us = epoch_microseconds(config.now)
+    park_of = parks.get
+    memo = {} if memo is None else memo
+    industry_by_park = memo.setdefault("industry", {})
+    land_use_by_park = memo.setdefault("land_use", {})
+    location_by_point = memo.setdefault("location", {})
+    wanted_parks = {int(key) for key in need.wanted_park_ids if key.isdigit()}
+    wanted_regions = need.wanted_region_codes
+    i_region, i_latitude, i_longitude = (
+        (at["region_code"], at["latitude"], at["longitude"]) if has_places else (0, 0, 0)
+    )
+    i_eia = at.get("eia_ok", 0)
+    i_fire = at.get("fire_hazard_class", 0)
 
-    def evaluate(carrier: CarrierFacts, park: ParkFacts | None, memo: dict) -> tuple[int, float]:
+    def evaluate(row: Sequence[Any]) -> tuple[int, float]:
         # Summed in carrier_criteria's order so the floats match score_carrier exactly.
+        park_id, area = row[1], row[2]
         total = 0.0
         failures = 0
         if has_area:
-            total += w_area * area_score(carrier.area_m2, low, high, margin)
-        if has_budget:
-            total += w_price * price_score(need, carrier)
+            total += w_area * area_score(area, low, high, margin)
+        if price_of is not None:
+            total += w_price * price_of(row[3], row[4], row[5], area)
         if has_places:
-            # Carriers without their own point share their park's: score each point once.
-            latitude, longitude = carrier.latitude, carrier.longitude
-            if latitude is None or longitude is None:
-                latitude, longitude = carrier_point(carrier, park)
-            point = (carrier.park_id, carrier.region_code, latitude, longitude)
-            location = memo.get(point)
-            if location is None:
-                location = memo[point] = location_score(need, *point, config)
+            region_code = row[i_region]
+            location: float | None
+            if park_id in wanted_parks or (region_code and region_code in wanted_regions):
+                location = 1.0
+            else:
+                # Outside the wanted places the score depends on the point alone; carriers
+                # without their own point share their park's.
+                latitude, longitude = row[i_latitude], row[i_longitude]
+                if latitude is None or longitude is None:
+                    park = park_of(park_id)
+                    latitude, longitude = (
+                        (park.latitude, park.longitude) if park is not None else (None, None)
+                    )
+                location = location_by_point.get((latitude, longitude))
+                if location is None:
+                    location = location_by_point[(latitude, longitude)] = location_score(
+                        need, park_id, region_code, latitude, longitude, config
+                    )
             total += w_location * location
         if has_industry:
-            industry = memo.get(("industry", carrier.park_id))
+            industry = industry_by_park.get(park_id)
             if industry is None:
-                industry = memo[("industry", carrier.park_id)] = criterion_industry(need, park)
-            total += w_industry * industry.score
+                industry = industry_by_park[park_id] = industry_score(need, park_of(park_id))
+            total += w_industry * industry
         if has_land_use:
-            land_use: Criterion | None
+            land_use: float | None
             if land_need:
-                land_use = criterion_land_use(need, park, carrier.area_m2)
+                land_use = land_use_score(need, park_of(park_id), area)
             else:
-                land_use = memo.get(("land_use", carrier.park_id))
+                land_use = land_use_by_park.get(park_id)
                 if land_use is None:
-                    land_use = memo[("land_use", carrier.park_id)] = criterion_land_use(
-                        need, park, need.area_mid_m2
+                    land_use = land_use_by_park[park_id] = land_use_score(
+                        need, park_of(park_id), area_mid
                     )
-            total += w_land_use * land_use.score
-        for needed, attribute, absent, item_weight in minimums:
-            score, hard = minimum_score(needed, getattr(carrier, attribute), absent)
+            total += w_land_use * land_use
+        for index, needed, absent, item_weight in minimums:
+            score, hard = minimum_score(needed, row[index], absent)
             total += item_weight * score
             failures += hard
         if eia_required:
-            if carrier.eia_ok:
+            if row[i_eia]:
                 total += w_eia * 1.0
             else:
                 failures += 1
         if fire_needed:
-            score, hard = fire_score(fire_needed, carrier.fire_hazard_class)
+            score, hard = fire_score(fire_needed, row[i_fire] or "")
             total += w_fire * score
             failures += hard
-        # freshness_score, inlined (same arithmetic).
-        confirmed_at = carrier.confirmed_at
-        if confirmed_at is None:
+        # freshness_score, inlined: whole days since confirmation, as timedelta.days counts.
+        confirmed_us = row[6]
+        if confirmed_us is None:
             freshness = 0.2
         elif hide_days:
-            days = (now - confirmed_at).days
-            freshness = clamp(1 - (days if days > 0 else 0) / hide_days)
+            days = (now_us - confirmed_us) // MICROSECONDS_PER_DAY
+            freshness = 1 - (days if days > 0 else 0) / hide_days
+            freshness = 0.0 if freshness < 0 else 1.0 if freshness > 1 else freshness
         else:
             freshness = 0.0
         total += w_freshness * freshness
         return failures, 100.0 * total / total_weight
+
+    return evaluate
+
+
+def _numeric_price(
+    basis: str, limit: float
+) -> Callable[[bool, float | None, str, float | None], float]:
+    """`price_score_of` for one budget. A rent budget per ㎡ (the common one) gets the same
+    arithmetic written out in one function instead of four calls per candidate."""
+    if basis != "per_m2_month":
+        return lambda negotiable, value, unit, area: price_score_of(
+            basis, limit, negotiable, value, unit, area
+        )
+
+    def price(negotiable: bool, value: float | None, unit: str, area: float | None) -> float:
+        if negotiable or value is None:
+            return 0.5
+        # rent_per_m2_month
+        if unit == "yuan_m2_month":
+            comparable = value
+        elif unit == "yuan_m2_day":
+            comparable = value * DAYS_PER_MONTH
+        elif unit == "yuan_month" and area:
+            comparable = value / area
+        else:
+            return 0.5
+        # price_ratio_score
+        ratio = comparable / limit
+        if ratio <= 1 + EPSILON:
+            return 1.0 - 0.2 * max(ratio, 0.0)
+        score = 0.8 - (ratio - 1) * 2
+        return 0.0 if score < 0 else 1.0 if score > 1 else score
+
+    return price
+
+
+def numeric_scorer(
+    need: NeedSpec, config: MatchConfig
+) -> Callable[[CarrierFacts, ParkFacts | None], tuple[int, float]]:
+    """`numeric_row_scorer` for one `CarrierFacts` and its park (through its row)."""
+    fields = numeric_fields(need)
+
+    def evaluate(carrier: CarrierFacts, park: ParkFacts | None) -> tuple[int, float]:
+        parks = {} if park is None else {carrier.park_id: park}
+        return numeric_row_scorer(need, config, parks)(row_from_facts(carrier, fields))
 
     return evaluate
 
@@ -984,46 +1189,67 @@ def rank(
     config: MatchConfig,
 ) -> MatchResult:
     """Score every candidate, split matches from near-misses, and rank parks. Deterministic:
-    ordered by (hard needs failed, -score, id)."""
+    ordered by (hard needs failed, -score, id). The shown results keep the given facts."""
+    fields = numeric_fields(need)
+    # Each row carries its facts last (ignored by the numeric pass), to explain the shown.
+    rows = [(*row_from_facts(carrier, fields), carrier) for carrier in carriers]
+    return rank_rows(need, rows, parks, config, facts=lambda row: row[-1])
+
+
+def rank_rows(
+    need: NeedSpec,
+    rows: Iterable[Sequence[Any]],
+    parks: Iterable[ParkFacts],
+    config: MatchConfig,
+    *,
+    facts: Callable[[Sequence[Any]], CarrierFacts] | None = None,
+) -> MatchResult:
+    """`rank` over rows of `numeric_fields(need)` (a candidate query's cursor rows): every
+    row scored numerically, only the shown ones turned into `CarrierFacts` (by `facts`,
+    default `facts_from_row`) and explained. The result does not depend on row order."""
+    fields = numeric_fields(need)
+    to_facts = facts or (lambda row: facts_from_row(row, fields))
     parks_by_id = {park.id: park for park in parks}
-    evaluate = numeric_scorer(need, config)
-    memo: dict[Any, Any] = {}
-    matches: list[tuple[int, float, int, CarrierFacts]] = []
-    near: list[tuple[int, float, int, CarrierFacts]] = []
+    memo: dict[str, dict[Any, float]] = {}
+    evaluate = numeric_row_scorer(need, config, parks_by_id, memo)
+    matches: list[tuple[float, Sequence[Any]]] = []
+    near: list[tuple[float, Sequence[Any]]] = []
     best_by_park: dict[int, float] = {}
     count_by_park: dict[int, int] = {}
     candidate_count = 0
-    for carrier in carriers:
+    for row in rows:
         candidate_count += 1
-        park_id = carrier.park_id
-        failures, score = evaluate(carrier, parks_by_id.get(park_id), memo)
+        failures, score = evaluate(row)
         if failures == 0:
-            matches.append((0, -round(score, 6), carrier.id, carrier))
+            park_id = row[1]
+            matches.append((score, row))
             count_by_park[park_id] = count_by_park.get(park_id, 0) + 1
             if score > best_by_park.get(park_id, -1.0):
                 best_by_park[park_id] = score
         elif failures == 1:
-            near.append((1, -round(score, 6), carrier.id, carrier))
+            near.append((score, row))
 
-    def explained(
-        rows: list[tuple[int, float, int, CarrierFacts]], limit: int
-    ) -> list[CarrierMatch]:
-        chosen = heapq.nsmallest(limit, rows, key=lambda row: row[:3])
+    # Explanations share the park-level criteria of the shown carriers.
+    criteria_memo: dict[tuple[str, int], Criterion] = {}
+
+    def explained(ranked: list[tuple[float, Sequence[Any]]], limit: int) -> list[CarrierMatch]:
+        chosen = _best(ranked, limit)
+        shown = [to_facts(row) for row in chosen]
         return [
-            score_carrier(need, row[3], parks_by_id.get(row[3].park_id), config, memo)
-            for row in chosen
+            score_carrier(need, carrier, parks_by_id.get(carrier.park_id), config, criteria_memo)
+            for carrier in shown
         ]
 
     wanted_parks = need.wanted_park_ids
     wanted_regions = need.wanted_region_codes
     insisted = need.insist_location and (wanted_parks or wanted_regions)
     # Parks too: every park is scored numerically, only the shown ones are explained.
-    park_score = numeric_park_scorer(need, config)
+    park_score = numeric_park_scorer(need, config, memo)
     park_rows = []
     for park in parks_by_id.values():
         if insisted and str(park.id) not in wanted_parks and park.region_code not in wanted_regions:
             continue
-        score = park_score(park, best_by_park.get(park.id), memo)
+        score = park_score(park, best_by_park.get(park.id))
         park_rows.append((-round(score, 6), park.id, park))
     park_matches = [
         score_park(need, park, best_by_park.get(park.id), count_by_park.get(park.id, 0), config)
@@ -1038,12 +1264,24 @@ def rank(
     )
 
 
+def _best(ranked: Sequence[tuple[float, Sequence[Any]]], limit: int) -> list[Sequence[Any]]:
+    """The `limit` rows first by (-score rounded to 10⁻⁶, id), rounding only the few that
+    can be among them: rounding is monotonic, so every one of them scores at least the
+    limit-th best raw score less one rounding step (round() costs more than the scoring
+    arithmetic of a row)."""
+    if len(ranked) > limit:
+        floor = heapq.nlargest(limit, [score for score, _row in ranked])[-1] - 1e-5
+        ranked = [item for item in ranked if item[0] >= floor]
+    keyed = [(-round(score, 6), row[0], row) for score, row in ranked]
+    return [item[2] for item in heapq.nsmallest(limit, keyed, key=lambda item: item[:2])]
+
+
 def numeric_park_scorer(
-    need: NeedSpec, config: MatchConfig
-) -> Callable[[ParkFacts, float | None, dict], float]:
+    need: NeedSpec, config: MatchConfig, memo: dict[str, dict[Any, float]] | None = None
+) -> Callable[[ParkFacts, float | None], float]:
     """`score_park`'s score without its explanations: same criteria, order and weights
-    (so the same float); the industry and land-use criteria are shared with the carriers'
-    numeric pass through `memo`."""
+    (so the same float); the per-park industry and land-use scores are shared with the
+    carriers' numeric pass through `memo`."""
     has_places = bool(need.places)
     has_industry = bool(need.industry_lineage)
     has_land_use = need.investment_wan is not None or need.annual_tax_wan is not None
@@ -1054,8 +1292,11 @@ def numeric_park_scorer(
         + (weight["land_use"] if has_land_use else 0)
         + weight["carriers"]
     )
+    memo = {} if memo is None else memo
+    industry_by_park = memo.setdefault("industry", {})
+    land_use_by_park = memo.setdefault("land_use", {})
 
-    def evaluate(park: ParkFacts, best_carrier_score: float | None, memo: dict) -> float:
+    def evaluate(park: ParkFacts, best_carrier_score: float | None) -> float:
         # Summed in score_park's order so the floats match it exactly.
         total = 0.0
         if has_places:
@@ -1063,17 +1304,15 @@ def numeric_park_scorer(
                 need, park.id, park.region_code, park.latitude, park.longitude, config
             )
         if has_industry:
-            industry = memo.get(("industry", park.id))
+            industry = industry_by_park.get(park.id)
             if industry is None:
-                industry = memo[("industry", park.id)] = criterion_industry(need, park)
-            total += weight["industry"] * industry.score
+                industry = industry_by_park[park.id] = industry_score(need, park)
+            total += weight["industry"] * industry
         if has_land_use:
-            land_use = memo.get(("land_use", park.id))
+            land_use = land_use_by_park.get(park.id)
             if land_use is None:
-                land_use = memo[("land_use", park.id)] = criterion_land_use(
-                    need, park, need.area_mid_m2
-                )
-            total += weight["land_use"] * land_use.score
+                land_use = land_use_by_park[park.id] = land_use_score(need, park, need.area_mid_m2)
+            total += weight["land_use"] * land_use
         carriers = 0.0 if best_carrier_score is None else best_carrier_score / 100.0
         total += weight["carriers"] * carriers
         return 100.0 * total / total_weight

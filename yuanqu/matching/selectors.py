@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, connections
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     DateTimeField,
@@ -30,19 +32,20 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from yuanqu.core.models import Industry
+from yuanqu.core.models import Industry, Region
 from yuanqu.leads.models import Lead
 from yuanqu.listings.models import Carrier
 from yuanqu.matching.scoring import (
     CarrierFacts,
-    CarrierMatch,
     IndustryFacts,
     MatchConfig,
     MatchResult,
     NeedSpec,
     ParkFacts,
     Place,
-    rank,
+    facts_from_row,
+    numeric_fields,
+    rank_rows,
 )
 from yuanqu.parks.models import Park
 
@@ -73,7 +76,21 @@ def match_config(*, now: datetime | None = None) -> MatchConfig:
     return MatchConfig(now=now or timezone.now(), area_margin=area_margin(), hide_days=hide_days())
 
 
-def candidates_for_need(
+def candidates_for_need(**need: Any) -> QuerySet[Carrier]:
+    """Carriers passing the hard filters (`candidate_filter`, same arguments) as model
+    instances with their park and region, ordered by id. Matching itself reads only the
+    columns a need's criteria use (`candidate_rows` on `candidate_filter`)."""
+    return (
+        candidate_filter(**need)
+        .select_related("park", "region")
+        .prefetch_related(
+            Prefetch("park__leading_industries", queryset=Industry.objects.order_by("code"))
+        )
+        .order_by("id")
+    )
+
+
+def candidate_filter(
     *,
     kind: str,
     deal: str,
@@ -138,13 +155,7 @@ def candidates_for_need(
         queryset = queryset.annotate(hard_misses=reduce(operator.add, misses)).filter(
             hard_misses__lte=1
         )
-    return (
-        queryset.select_related("park", "region")
-        .prefetch_related(
-            Prefetch("park__leading_industries", queryset=Industry.objects.order_by("code"))
-        )
-        .order_by("id")
-    )
+    return queryset
 
 
 def _unindexed(column: str, output_field: Field) -> Func | F:
@@ -291,6 +302,74 @@ def carrier_facts_for(queryset: QuerySet[Carrier]) -> list[CarrierFacts]:
     return facts
 
 
+def candidate_rows(
+    queryset: QuerySet[Carrier], need: NeedSpec, *, extra: Sequence[str] = ()
+) -> list[tuple[Any, ...]]:
+    """The candidates as the numeric pass's rows (`scoring.numeric_fields(need)`, in that
+    order, then the carrier columns named in `extra`), straight from the cursor: only the
+    columns this need's criteria read, each already in the scorer's type (floats, the
+    power as the larger of 现配/可配, the confirmation time as integer microseconds since
+    the epoch), and no ORDER BY (the ranking does not depend on row order). `queryset`
+    must hold one kind: `need.kind`."""
+    db = queryset.db
+    expressions = {
+        f"r_{field}": _row_expression(field, kind=need.kind, vendor=connections[db].vendor)
+        for field in numeric_fields(need)
+    }
+    expressions.update({f"x_{column}": F(column) for column in extra})
+    rows_query = queryset.annotate(**expressions).order_by().values_list(*expressions)
+    sql, params = rows_query.query.sql_with_params()
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# Scorer field → carrier column, where the names differ or a conversion is needed.
+_ROW_COLUMNS = {"region_code": "region_id", "load_t_m2": "floor_load_t_m2"}
+_ROW_FLOATS = {"price_value", "height_m", "load_t_m2", "crane_t", "latitude", "longitude"}
+
+
+def _row_expression(field: str, *, kind: str, vendor: str) -> Any:
+    if field == "area_m2":
+        column = "land_area_m2" if kind == Carrier.Kind.LAND else "building_area_m2"
+        return Cast(column, FloatField())
+    if field in _ROW_FLOATS:
+        return Cast(_ROW_COLUMNS.get(field, field), FloatField())
+    if field == "power_kva":
+        available, current = F("power_available_kva"), F("power_current_kva")
+        return Case(
+            When(power_available_kva__isnull=True, then=current),
+            When(power_current_kva__isnull=True, then=available),
+            When(power_available_kva__gte=current, then=available),
+            default=current,
+            output_field=IntegerField(),
+        )
+    if field == "confirmed_us":
+        return _epoch_microseconds("confirmed_at", vendor)
+    return F(_ROW_COLUMNS.get(field, field))
+
+
+def _epoch_microseconds(column: str, vendor: str) -> Func:
+    """The timestamp as whole microseconds since the Unix epoch, exactly. SQLite holds
+    Django's text 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC): whole seconds from the first 19
+    characters (strftime would round a fraction to milliseconds), plus the fraction's
+    digits. PostgreSQL's EXTRACT(EPOCH …) is an exact numeric (PostgreSQL 14+)."""
+    if vendor == "sqlite":
+        # unixepoch() (SQLite 3.38+) costs less than strftime('%s') and a cast.
+        seconds = (
+            "unixepoch(substr(%(expressions)s, 1, 19))"
+            if sqlite3.sqlite_version_info >= (3, 38)
+            else "CAST(strftime('%%%%s', substr(%(expressions)s, 1, 19)) AS INTEGER)"
+        )
+        template = (
+            f"({seconds} * 1000000"
+            " + CAST(substr(substr(%(expressions)s, 21) || '000000', 1, 6) AS INTEGER))"
+        )
+    else:
+        template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    return Func(F(column), template=template, output_field=BigIntegerField())
+
+
 def _aware(value: datetime | str | None) -> datetime | None:
     """A timestamp from the cursor: SQLite gives naive UTC (text or, with its converters,
     a datetime), PostgreSQL an aware datetime."""
@@ -372,17 +451,35 @@ def park_facts(park: Park) -> ParkFacts:
     )
 
 
-def need_spec_for_lead(lead: Lead) -> NeedSpec:
-    """The lead as the scorer sees it (uses prefetched regions/parks when present)."""
-    places = [
-        Place(
-            "park", str(park.pk), park.display_name, _float(park.latitude), _float(park.longitude)
-        )
-        for park in sorted(lead.parks.all(), key=lambda item: item.pk)
-    ]
+def need_spec_for_lead(
+    lead: Lead,
+    *,
+    wanted: tuple[Sequence[str], Sequence[int]] | None = None,
+    parks: Sequence[ParkFacts] | None = None,
+) -> NeedSpec:
+    """The lead as the scorer sees it. Its wanted places are read from the lead (prefetched
+    regions/parks when present), or, when the caller has just stored them, given as
+    `wanted` = (region codes, park ids) and looked up without reading the lead again
+    (parks from `parks`, the active parks' facts, when given)."""
+    if wanted is None:
+        places = [
+            Place(
+                "park",
+                str(park.pk),
+                park.display_name,
+                _float(park.latitude),
+                _float(park.longitude),
+            )
+            for park in sorted(lead.parks.all(), key=lambda item: item.pk)
+        ]
+        regions: Iterable[Region] = lead.regions.all()
+    else:
+        region_codes, park_ids = wanted
+        places = _park_places(park_ids, park_facts_list() if parks is None else parks)
+        regions = Region.objects.filter(code__in=list(region_codes)) if region_codes else []
     places += [
         Place("region", region.code, region.name, _float(region.latitude), _float(region.longitude))
-        for region in sorted(lead.regions.all(), key=lambda item: item.code)
+        for region in sorted(regions, key=lambda item: item.code)
     ]
     industry = lead.industry
     return NeedSpec(
@@ -407,11 +504,46 @@ def need_spec_for_lead(lead: Lead) -> NeedSpec:
     )
 
 
-def match_for_lead(*, lead: Lead, now: datetime | None = None) -> MatchResult:
-    """Run the whole match for a stored lead: candidates, parks, pure ranking."""
+def _park_places(park_ids: Sequence[int], parks: Sequence[ParkFacts]) -> list[Place]:
+    """Wanted parks as places, by id: from the active parks' facts (the same name and point
+    as the Park rows), reading only parks missing from them (inactive ones)."""
+    if not park_ids:
+        return []
+    known = {park.id: park for park in parks}
+    missing = [pk for pk in park_ids if pk not in known]
+    read = {park.pk: park for park in Park.objects.filter(pk__in=missing)} if missing else {}
+    places = []
+    for pk in sorted(set(park_ids)):
+        if pk in known:
+            facts = known[pk]
+            places.append(Place("park", str(pk), facts.name, facts.latitude, facts.longitude))
+        elif pk in read:
+            park = read[pk]
+            places.append(
+                Place(
+                    "park",
+                    str(pk),
+                    park.display_name,
+                    _float(park.latitude),
+                    _float(park.longitude),
+                )
+            )
+    return places
+
+
+def match_for_lead(
+    *,
+    lead: Lead,
+    now: datetime | None = None,
+    wanted: tuple[Sequence[str], Sequence[int]] | None = None,
+) -> MatchResult:
+    """Run the whole match for a stored lead: candidates, parks, pure ranking. `wanted`:
+    the lead's (region codes, park ids) when the caller has just stored them, so they are
+    not read back (see need_spec_for_lead)."""
     config = match_config(now=now)
-    need = need_spec_for_lead(lead)
-    candidates = candidates_for_need(
+    parks = park_facts_list()
+    need = need_spec_for_lead(lead, wanted=wanted, parks=parks)
+    candidates = candidate_filter(
         kind=lead.kind,
         deal=lead.deal,
         area_min_m2=lead.area_min_m2,
@@ -427,21 +559,18 @@ def match_for_lead(*, lead: Lead, now: datetime | None = None) -> MatchResult:
         eia_required=lead.eia_required,
         fire_hazard_class=lead.fire_hazard_class,
     )
-    result = rank(need, carrier_facts_for(candidates), park_facts_list(), config)
-    _fill_names([*result.carriers, *result.near_misses])
-    return result
+    # The title rides along in each row (reading it with the row costs less than a query
+    # for the shown ones). The district name is not read: the reasons that name a place
+    # are built when the shown carriers are explained, and use the park's name.
+    fields = numeric_fields(need)
+    rows = candidate_rows(candidates, need, extra=("title",))
+    return rank_rows(need, rows, parks, config, facts=lambda row: _titled_facts(row, fields))
 
 
-def _fill_names(matches: list[CarrierMatch]) -> None:
-    """Titles and district names for the carriers that are shown (one small query)."""
-    names = {
-        pk: (title, region_name)
-        for pk, title, region_name in Carrier.objects.filter(
-            pk__in=[match.carrier.id for match in matches]
-        ).values_list("pk", "title", "region__name")
-    }
-    for match in matches:
-        match.carrier.title, match.carrier.region_name = names.get(match.carrier.id, ("", ""))
+def _titled_facts(row: Sequence[Any], fields: Sequence[str]) -> CarrierFacts:
+    facts = facts_from_row(row, fields)
+    facts.title = row[len(fields)]
+    return facts
 
 
 def open_leads_for_carrier(*, carrier: Carrier, now: datetime | None = None) -> QuerySet[Lead]:

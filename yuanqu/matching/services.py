@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -51,17 +52,26 @@ def snapshot_from(result: MatchResult, *, now: datetime) -> dict[str, Any]:
 
 
 def lead_match_store(
-    *, lead: Lead, actor: Any = None, now: datetime | None = None, rerun: bool = False
+    *,
+    lead: Lead,
+    actor: Any = None,
+    now: datetime | None = None,
+    rerun: bool = False,
+    wanted: tuple[Sequence[str], Sequence[int]] | None = None,
 ) -> dict[str, Any]:
-    """Match the lead and store the snapshot the person (and later staff) see."""
+    """Match the lead and store the snapshot the person (and later staff) see.
+
+    The lead is read again with its wanted places, unless the caller has just stored it:
+    then `lead` is that instance and `wanted` its (region codes, park ids)."""
     now = now or timezone.now()
-    lead = (
-        Lead.objects.select_related("industry", "park")
-        .prefetch_related("regions", "parks")
-        .get(pk=lead.pk)
-    )
+    if wanted is None:
+        lead = (
+            Lead.objects.select_related("industry")
+            .prefetch_related("regions", "parks")
+            .get(pk=lead.pk)
+        )
     previous = lead.match_snapshot or {}
-    result = match_for_lead(lead=lead, now=now)
+    result = match_for_lead(lead=lead, now=now, wanted=wanted)
     snapshot = snapshot_from(result, now=now)
     event_data: dict[str, Any] = {
         "candidate_count": result.candidate_count,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import OperationalError, connection, connections
@@ -282,3 +282,40 @@ def test_concurrent_submissions_of_one_need_from_one_mobile_merge_into_one_lead(
     lead = Lead.objects.get()
     assert lead.submission_count == 2
     assert LeadSubmission.objects.filter(lead=lead).count() == 2
+
+
+def test_the_match_after_submit_is_the_match_of_the_lead_read_back(need_data):
+    # given carriers in two parks and a need naming a park and a district
+    from yuanqu.matching.services import lead_match_store
+    from yuanqu.parks.tests.factories import make_region
+
+    near, far = make_park(), make_park(region=make_region(code="320311", name="泉山区"))
+    for park in (near, far, near):
+        make_carrier(park=park, building_area_m2=1300)
+    data = need_data(
+        park_ids=[far.pk], region_codes=["320312"], budget_value=18,
+        budget_unit="yuan_m2_month", height_m=6,
+    )  # fmt: skip
+
+    # when it is submitted (matched from the places just stored, without reading them back)
+    lead = lead_submit(data=data, idempotency_key="fresh", ip=None).lead
+    lead.refresh_from_db()
+    submitted = lead.match_snapshot or {}
+
+    # then staff re-reading the lead and matching it again at the same moment see the same
+    again = lead_match_store(
+        lead=lead, now=datetime.fromisoformat(submitted["matched_at"]), rerun=True
+    )
+    assert again == submitted
+    assert len(submitted["carriers"]) == 3
+
+
+def test_a_submission_takes_a_bounded_number_of_queries(need_data, django_assert_max_num_queries):
+    park = make_park()
+    make_carrier(park=park)
+    # replay check, (PostgreSQL: the mobile's lock,) merge check, reference, lead with its
+    # audit entry (and the audit log's lookups), park link, submission, history,
+    # notification; then the match: park list check (and, the first time, the park list),
+    # candidates, titles, snapshot and history. Nothing is read back.
+    with django_assert_max_num_queries(22):
+        lead_submit(data=need_data(park_ids=[park.pk]), idempotency_key="count", ip=None)

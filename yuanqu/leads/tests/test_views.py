@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
 from yuanqu.leads.models import Lead, LeadEvent
 from yuanqu.leads.services import lead_submit
 from yuanqu.matching.tests.factories import make_carrier, make_lead
+from yuanqu.parks.models import Park
 from yuanqu.parks.tests.factories import make_industry, make_park
 
 pytestmark = pytest.mark.django_db
@@ -304,3 +306,89 @@ def test_staff_see_both_submissions_of_a_merged_lead(login_as, park_a, investmen
 
     assert "第一次" in html and "第二次" in html
     assert "重复提交,已合并" in html
+
+
+def test_wanted_places_are_checked_against_the_active_parks_and_home_districts(client):
+    from yuanqu.parks.tests.factories import make_region
+
+    park = make_park()
+    closed = make_park(is_active=False)
+    make_region(code="320312", name="铜山区")
+    elsewhere = make_region(code="320106", name="鼓楼区", parent=make_region(code="320100"))
+
+    for field, value in (
+        ("parks", str(closed.pk)),
+        ("parks", "999999"),
+        ("parks", f"0{park.pk}"),
+        ("parks", "1" * 30),
+        ("regions", elsewhere.code),
+    ):
+        response = client.post(NEW, form_data(**{field: [value]}, idempotency_key=value))
+        assert response.status_code == 400, (field, value)
+        assert f'id="id_{field}_error"' in response.content.decode()
+
+    response = client.post(NEW, form_data(parks=[str(park.pk)], regions=["320312"]))
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert list(lead.parks.all()) == [park]
+    assert list(lead.regions.values_list("code", flat=True)) == ["320312"]
+
+
+def test_a_valid_submission_does_not_read_the_whole_park_list(
+    client, django_assert_max_num_queries
+):
+    from yuanqu.leads.forms import NeedForm
+
+    parks = [make_park() for _ in range(3)]
+    data = QueryDict(mutable=True)
+    data.update(form_data(industry=""))
+    data.setlist("parks", [str(parks[1].pk)])
+
+    # one query for the posted park, none for the district list or the other parks
+    with django_assert_max_num_queries(1):
+        form = NeedForm(data)
+        assert form.is_valid(), form.errors
+    assert form.cleaned_data["parks"] == [str(parks[1].pk)]
+    # the whole list is still there to render the form
+    assert [value for value, _label in form.fields["parks"].choices] == sorted(  # type: ignore[attr-defined]
+        (str(park.pk) for park in parks), key=lambda pk: Park.objects.get(pk=pk).name
+    )
+
+
+def test_results_page_reads_the_lead_in_one_query(client, django_assert_max_num_queries):
+    make_industry("3514")
+    make_carrier()
+    client.post(NEW, form_data(industry="3514"))
+    lead = Lead.objects.get()
+    assert lead.industry_id == "3514" and lead.match_snapshot
+    url = reverse("leads:results", args=[lead.access_token])
+
+    # the lead with its industry; nothing else is read to render the page
+    with django_assert_max_num_queries(1):
+        response = client.get(url)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert lead.reference in html and "3514" in html and "1,000" in html
+
+
+def test_the_industry_read_to_check_the_form_is_the_one_the_match_uses():
+    from yuanqu.leads.forms import NeedForm
+
+    industry = make_industry("3514", "建筑工程用机械制造")
+    park = make_park()
+    park.leading_industries.add(industry)
+    make_carrier(park=park)
+    form = NeedForm(form_data(industry="3514"))
+    assert form.is_valid(), form.errors
+
+    data = form.lead_data()
+    lead = lead_submit(data=data, idempotency_key="industry", ip=None).lead
+
+    assert data["industry"].code == data["industry_code"] == "3514"
+    lead.refresh_from_db()
+    reasons = (lead.match_snapshot or {})["carriers"][0]["reasons"]
+    assert any(
+        item["criterion"] == "industry" and "3514 建筑工程用机械制造" in item["text"]
+        for item in reasons
+    )

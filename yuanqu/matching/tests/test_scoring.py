@@ -22,8 +22,18 @@ from yuanqu.matching.scoring import (
     NeedSpec,
     ParkFacts,
     Place,
+    criterion_industry,
+    criterion_land_use,
+    epoch_microseconds,
+    facts_from_row,
+    industry_score,
+    land_use_score,
+    numeric_fields,
+    numeric_row_scorer,
     numeric_scorer,
     rank,
+    rank_rows,
+    row_from_facts,
     score_carrier,
     score_park,
 )
@@ -413,7 +423,7 @@ def test_the_numeric_pass_scores_exactly_like_the_explained_one(seed):
         park = parks[offered.park_id]
 
         # when both passes score it
-        failures, score = evaluate(offered, park, {})
+        failures, score = evaluate(offered, park)
         full = score_carrier(wanted, offered, park, CONFIG)
 
         # then they agree to the last bit
@@ -499,3 +509,116 @@ def test_the_shown_results_are_the_best_of_a_full_scoring_of_every_candidate(see
         key=lambda match: match.sort_key,
     )
     assert [m.as_dict() for m in result.parks] == [m.as_dict() for m in all_parks[:5]]
+
+
+# ---------------------------------------------------------------------------------------
+# The numeric pass on rows (what the candidate query hands over)
+
+
+def _rich_need(rng: random.Random) -> NeedSpec:
+    return need(
+        area_max_m2=rng.choice([None, 1500.0]),
+        budget_value=rng.choice([None, 20.0, 0.7, 30000.0, 900.0]),
+        budget_unit=rng.choice(["yuan_m2_month", "yuan_m2_day", "yuan_month", "wan_total"]),
+        places=rng.choice([(), WANT_P1, (Place("region", "320312", "铜山区", 34.3, 117.3),)]),
+        height_m=rng.choice([None, 8.0]), load_t_m2=rng.choice([None, 1.5]),
+        power_kva=rng.choice([None, 500.0]), crane_t=rng.choice([None, 10.0]),
+        eia_required=rng.random() < 0.4, fire_hazard_class=rng.choice(["", "C"]),
+        industry_lineage=rng.choice([(), ("C", "35", "351", "3514"), ("C", "35")]),
+        investment_wan=rng.choice([None, 3000.0]), annual_tax_wan=rng.choice([None, 200.0]),
+    )  # fmt: skip
+
+
+def _rich_carrier(rng: random.Random, id: int) -> CarrierFacts:
+    return replace(
+        _random_carrier(rng, id),
+        park_id=rng.randint(1, 12),  # parks 11 and 12 are not in the park list
+        region_code=rng.choice(["320371", "320312", "320311"]),
+        latitude=rng.choice([None, 34.2 + rng.uniform(-0.3, 0.3)]),
+        longitude=117.2 + rng.uniform(-0.3, 0.3),
+        price_negotiable=rng.random() < 0.1,
+        price_unit=rng.choice(["yuan_m2_month", "yuan_m2_day", "yuan_month", "wan_total", ""]),
+        area_m2=rng.choice([rng.uniform(800, 1800), None]),
+        fire_hazard_class=rng.choice(["", "A", "C", "E"]),
+        # Any instant, to the microsecond, including exact day boundaries.
+        confirmed_at=rng.choice(
+            [None, NOW - timedelta(days=rng.randint(0, 179), microseconds=rng.randint(-9, 9))]
+        ),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_ranking_rows_gives_exactly_the_ranking_of_the_facts(seed):
+    # given a random need with any criteria, random parks and carriers (some parkless)
+    rng = random.Random(seed)
+    parks = _random_parks(rng, 10)
+    wanted = _rich_need(rng)
+    carriers = [_rich_carrier(rng, id) for id in range(1, 61)]
+    config = MatchConfig(now=NOW)
+
+    # when the rows of only the fields this need reads are ranked
+    fields = numeric_fields(wanted)
+    rows = [row_from_facts(item, fields) for item in carriers]
+    rng.shuffle(rows)
+    from_rows = rank_rows(wanted, rows, parks, config)
+
+    # then every row scores exactly as its explained facts
+    by_id = {park.id: park for park in parks}
+    evaluate = numeric_row_scorer(wanted, config, by_id)
+    for item in carriers:
+        explained = score_carrier(wanted, item, by_id.get(item.park_id), config)
+        assert evaluate(row_from_facts(item, fields)) == (explained.failure_count, explained.score)
+    # and the result is the facts' ranking (titles are added afterwards by the selector)
+    from_facts = rank(wanted, carriers, parks, config)
+    titles = {item.id: item.title for item in carriers}
+    for match in [*from_rows.carriers, *from_rows.near_misses]:
+        match.carrier.title = titles[match.carrier.id]
+    assert from_rows.as_dict() == from_facts.as_dict()
+
+
+@given(seed=st.integers(0, 10**6))
+def test_park_scores_without_explanations_are_the_explained_ones(seed):
+    rng = random.Random(seed)
+    wanted = _rich_need(rng)
+    for park in [None, *_random_parks(rng, 5)]:
+        area = rng.choice([None, 0.0, rng.uniform(500, 50000)])
+        assert industry_score(wanted, park) == criterion_industry(wanted, park).score
+        assert land_use_score(wanted, park, area) == criterion_land_use(wanted, park, area).score
+
+
+def test_a_row_turns_back_into_the_facts_it_holds():
+    confirmed = datetime(2026, 5, 1, 23, 59, 59, 999999, tzinfo=UTC)
+    facts = carrier(7, confirmed_at=confirmed, price_negotiable=True, height_m=8.5, eia_ok=True)
+    wanted = need(places=WANT_P1, height_m=8.0, eia_required=True)
+    fields = numeric_fields(wanted)
+
+    row = row_from_facts(facts, fields)
+    back = facts_from_row(row, fields)
+
+    assert row[fields.index("confirmed_us")] == epoch_microseconds(confirmed)
+    assert back.confirmed_at == confirmed
+    assert (back.id, back.park_id, back.height_m, back.eia_ok) == (7, 1, 8.5, True)
+    assert back.price_negotiable is True
+    # Fields this need does not read are not in the row.
+    assert "load_t_m2" not in fields and back.load_t_m2 is None
+
+
+@given(
+    scores=st.lists(
+        st.sampled_from([70.0, 70.0000004, 70.0000005, 70.0000006, 69.9999996, 69.99999, 80.5]),
+        min_size=0,
+        max_size=40,
+    ),
+    limit=st.integers(1, 12),
+)
+def test_the_best_rows_are_chosen_by_the_rounded_score_then_id(scores, limit):
+    from yuanqu.matching.scoring import _best
+
+    # given scores that tie, or nearly tie, once rounded to 10⁻⁶, on rows in any order
+    ranked = [(score, (id, 1)) for id, score in enumerate(scores, start=1)]
+    ranked.reverse()
+
+    # then the chosen rows are the first of sorting all by (-rounded score, id)
+    expected = sorted(ranked, key=lambda item: (-round(item[0], 6), item[1][0]))[:limit]
+    assert _best(ranked, limit) == [row for _score, row in expected]
