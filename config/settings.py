@@ -226,6 +226,10 @@ PUBLIC_SECURITY_NUMBER = env_str("PUBLIC_SECURITY_NUMBER", "")
 # Scheduler: how often the periodic-job loop wakes (seconds).
 SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 60, minimum=1)
 
+# Search: rankings of queries that hit the candidate cap (the commonest words) are kept this
+# many seconds; any index write clears them. 0 turns it off.
+SEARCH_CAPPED_CACHE_SECONDS = env_int("SEARCH_CAPPED_CACHE_SECONDS", 60, minimum=0)
+
 # Carriers (listings): freshness, maps and the SMS backend for saved searches.
 CARRIER_STALE_DAYS = env_int("CARRIER_STALE_DAYS", 90, minimum=1)
 CARRIER_HIDE_DAYS = env_int("CARRIER_HIDE_DAYS", 180, minimum=1)

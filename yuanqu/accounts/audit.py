@@ -23,7 +23,9 @@ def register_models() -> None:
     for label, exclude in (
         ("parks.Park", ["updated_at"]),
         ("listings.Carrier", ["updated_at"]),
-        ("leads.Lead", ["updated_at", *LEAD_PERSONAL_FIELDS]),
+        # "notification" (a reverse one-to-one) holds no lead data, yet diffing it cost an
+        # always-empty SELECT on every lead insert.
+        ("leads.Lead", ["updated_at", "notification", *LEAD_PERSONAL_FIELDS]),
     ):
         try:
             model = apps.get_model(label)
