@@ -172,6 +172,10 @@ def setup(*, carriers: int, parks: int) -> None:
         Carrier.objects.filter(area_m2__isnull=True).exclude(kind="land").update(
             area_m2=F("building_area_m2")
         )
+    # Bulk writes skip the services: tell running processes the catalogue changed.
+    from yuanqu.listings.catalogue_index import catalogue_changed
+
+    catalogue_changed()
     print(
         f"parks: {Park.objects.count()} ({Park.objects.filter(name__startswith=BENCH_PREFIX).count()} bench), "
         f"carriers: {Carrier.objects.count()}"
