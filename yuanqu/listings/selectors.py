@@ -157,6 +157,8 @@ class SearchPage:
     pages: int
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     flag_counts: dict[str, int] = field(default_factory=dict)
+    # The page's carrier ids in order (`carriers` stays empty when rows were not asked for).
+    page_ids: list[int] = field(default_factory=list)
 
     @property
     def has_previous(self) -> bool:
@@ -167,22 +169,30 @@ class SearchPage:
         return self.page < self.pages
 
 
-def carrier_search(*, filters: CarrierFilters, now=None) -> SearchPage:
-    """One page of public carriers for these filters, stale ones ranked last, with facets."""
+def carrier_search(*, filters: CarrierFilters, now=None, load_rows: bool = True) -> SearchPage:
+    """One page of public carriers for these filters, stale ones ranked last, with facets.
+
+    With `load_rows=False` only the page's ids are given (the search page renders its cards
+    from `cards.search_cards`, which reads rows only for cards it has not cached).
+    """
     selection = public_catalogue(now).select(filters, text_ids=_text_ids(filters.q))
     total = selection.total
     pages = max(1, -(-total // PER_PAGE))
     page = min(filters.page, pages)
     start = (page - 1) * PER_PAGE
     page_ids = selection.ordered_ids(start, start + PER_PAGE)
-    by_id = {
-        carrier.pk: carrier
-        for carrier in Carrier.objects.filter(pk__in=page_ids)
-        .select_related("park", "region")
-        .prefetch_related(
-            Prefetch("photos", queryset=CarrierPhoto.objects.order_by("position", "id"))
-        )
-    }
+    by_id = (
+        {
+            carrier.pk: carrier
+            for carrier in Carrier.objects.filter(pk__in=page_ids)
+            .select_related("park", "region")
+            .prefetch_related(
+                Prefetch("photos", queryset=CarrierPhoto.objects.order_by("position", "id"))
+            )
+        }
+        if load_rows
+        else {}
+    )
     facets = _facet_options(filters, selection.facet_counts())
     return SearchPage(
         filters=filters,
@@ -192,6 +202,7 @@ def carrier_search(*, filters: CarrierFilters, now=None) -> SearchPage:
         pages=pages,
         facets=facets,
         flag_counts=selection.flag_counts(),
+        page_ids=list(page_ids),
     )
 
 

@@ -9,17 +9,20 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from yuanqu.listings import display, selectors
+from yuanqu.listings import cards, display, selectors
 from yuanqu.listings.catalogue_index import catalogue_generation
 from yuanqu.listings.filters import SORTS, CarrierFilterForm, CarrierFilters
 from yuanqu.listings.forms import SavedSearchForm, VerificationCodeForm
@@ -62,7 +65,7 @@ def carrier_search(request: HtmxHttpRequest) -> HttpResponse:
     if cookieless:
         cached_page = cache.get(page_key)
         if cached_page is not None:
-            return HttpResponse(cached_page)
+            return HttpResponse(cached_page.replace(COMPARE_FIELDS, _compare_fields(request)))
     filters = _filters(request)
     query = filters.query_string()
     canonical = filters.query_string(page=filters.page)
@@ -81,11 +84,12 @@ def carrier_search(request: HtmxHttpRequest) -> HttpResponse:
     results_key = _cache_key("results", f"{query}|{filters.page}|{filters.notices}")
     results_html = cache.get(results_key)
     if results_html is None:
-        page = selectors.carrier_search(filters=filters)
+        page = selectors.carrier_search(filters=filters, load_rows=False)
         results_html = render_to_string(
             "listings/carrier_search.html#results",
             {
                 "page": page,
+                "cards": cards.search_cards(page.page_ids),
                 "filters": filters,
                 "map_url": f"{reverse('listings:map_points')}?{query}",
                 "map_settings": json.dumps(selectors.map_settings()),
@@ -95,6 +99,8 @@ def carrier_search(request: HtmxHttpRequest) -> HttpResponse:
             request=request,
         )
         cache.set(results_key, results_html, RESULTS_CACHE_SECONDS)
+    compare_ids = request.session.get(COMPARE_SESSION_KEY, [])
+    results_html = cards.mark_in_compare(results_html, compare_ids)
     if request.htmx:
         response = HttpResponse(results_html)
         # The canonical URL (defaults and bad values left out) goes into the address bar.
@@ -108,13 +114,29 @@ def carrier_search(request: HtmxHttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "results_html": mark_safe(results_html),  # noqa: S308 - rendered by our template
-            "compare_ids": request.session.get(COMPARE_SESSION_KEY, []),
+            "compare_ids": compare_ids,
+            "compare_fields": mark_safe(COMPARE_FIELDS.decode()),  # noqa: S308 - a constant
         },
     )
-    # Never cache a page that hands out a cookie (a CSRF token would then be shared).
+    # Never cache a page that hands out a cookie (a CSRF token would then be shared): the
+    # compare form's token goes in below, per response, also into pages from the cache.
     if cookieless and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         cache.set(page_key, response.content, RESULTS_CACHE_SECONDS)
+    response.content = response.content.replace(COMPARE_FIELDS, _compare_fields(request))
     return response
+
+
+# Stands for the compare form's fields (a CSRF token for this visitor) in the cached page.
+COMPARE_FIELDS = b"<!-- compare fields -->"
+
+
+def _compare_fields(request: HtmxHttpRequest) -> bytes:
+    """The hidden fields of the search page's compare form: token, the page to come back to."""
+    return (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">'
+        f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
+        '<input type="hidden" name="from" value="search">'
+    ).encode()
 
 
 def _cache_key(kind: str, state: str) -> str:
@@ -196,24 +218,43 @@ def carrier_compare(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 def carrier_compare_toggle(request: HtmxHttpRequest) -> HttpResponse:
-    """Add or remove one carrier from the session's compare list (at most 4, oldest dropped)."""
+    """Add or remove one carrier from the session's compare list (at most 4: a fifth is
+    refused with a notice, nothing is dropped behind the visitor's back)."""
     ids: list[int] = list(request.session.get(COMPARE_SESSION_KEY, []))
     try:
         carrier_id = int(request.POST.get("carrier", ""))
     except ValueError:
         return redirect("listings:compare")
+    notice = ""
     if carrier_id in ids:
         ids.remove(carrier_id)
+    elif len(ids) >= COMPARE_LIMIT:
+        notice = _("最多对比 %(limit)d 个载体,请先移出一个再加入。") % {"limit": COMPARE_LIMIT}
     elif selectors.carrier_compare_list(ids=[carrier_id]):
         ids.append(carrier_id)
-        ids = ids[-COMPARE_LIMIT:]
     request.session[COMPARE_SESSION_KEY] = ids
+    in_compare = carrier_id in ids
+    if request.htmx and request.POST.get("from") == "search":
+        # A search result card: its button, and the page's 查看对比 link and notice.
+        button = cards.compare_button(carrier_id, in_compare, reverse("listings:compare_toggle"))
+        return render(
+            request,
+            "listings/carrier_compare_card_button.html",
+            {"button": mark_safe(button), "count": len(ids), "notice": notice},  # noqa: S308
+        )
     if request.htmx:
         return render(
             request,
             "listings/carrier_compare_button.html",
-            {"carrier_id": carrier_id, "in_compare": carrier_id in ids, "count": len(ids)},
+            {
+                "carrier_id": carrier_id,
+                "in_compare": in_compare,
+                "count": len(ids),
+                "notice": notice,
+            },
         )
+    if notice:
+        messages.warning(request, notice)
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)

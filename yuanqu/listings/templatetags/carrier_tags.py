@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
-from yuanqu.listings import display
+from yuanqu.listings import cards, display
 from yuanqu.listings.filters import CarrierFilters
 from yuanqu.listings.models import Carrier
 
@@ -53,3 +54,9 @@ def toggle_url(filters: CarrierFilters, name: str, value: str) -> str:
 def page_url(filters: CarrierFilters, page: int) -> str:
     query = filters.query_string(page=page)
     return f"{reverse('listings:search')}?{query}"
+
+
+@register.filter
+def facet_options(options, name: str) -> str:
+    """A facet's checkboxes in one call (a template loop cost ≈ 15 µs per option, 200 parks)."""
+    return mark_safe(cards.facet_options_html(name, options))  # noqa: S308 - escaped there
