@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +19,21 @@ from yuanqu.accounts.admin_mixins import ParkScopedAdminMixin
 from yuanqu.accounts.forms import RevealForm
 from yuanqu.accounts.pii import mask_mobile
 from yuanqu.leads.models import Lead
+
+
+class NewCarrierFlagFilter(admin.SimpleListFilter):
+    """The leads a newly published carrier fits, not yet looked at on the lead's page."""
+
+    title = _("新载体提醒")
+    parameter_name = "new_carriers"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("unseen", _("有未查看的新载体"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "unseen":
+            return queryset.filter(unseen_flags__gt=0)
+        return queryset
 
 
 @admin.register(Lead)
@@ -33,10 +48,17 @@ class LeadAdmin(ParkScopedAdminMixin, admin.ModelAdmin):
         "deal",
         "park",
         "status",
+        "new_carriers",
         "created_at",
     ]
     # RelatedOnlyFieldListFilter lists only the parks of leads the user may see.
-    list_filter = ["status", "kind", "deal", ("park", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        NewCarrierFlagFilter,
+        "status",
+        "kind",
+        "deal",
+        ("park", admin.RelatedOnlyFieldListFilter),
+    ]
     # Never search by mobile: matching digits would unmask the number piece by piece.
     search_fields = ["reference", "company"]
     list_select_related = ["park"]
@@ -58,6 +80,25 @@ class LeadAdmin(ParkScopedAdminMixin, admin.ModelAdmin):
     ]
     raw_id_fields = ["industry", "owner"]
     actions = ["erase_personal_data"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Counted in the list's own query: one column, no query per row.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                unseen_flags=Count("carrier_flags", filter=Q(carrier_flags__seen_at__isnull=True))
+            )
+        )
+
+    @admin.display(description=_("新载体"), ordering="unseen_flags")
+    def new_carriers(self, obj: Lead) -> str:
+        """Unseen flags, linked to the staff page that lists them (and marks them seen)."""
+        count = getattr(obj, "unseen_flags", 0)
+        if not count:
+            return "—"
+        url = reverse("leads:staff_detail", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("%(count)s 个新载体") % {"count": count})
 
     @admin.display(description=_("手机号"))
     def masked_mobile(self, obj: Lead) -> str:

@@ -106,6 +106,13 @@ def lead_match_rerun(*, lead: Lead, actor: Any) -> dict[str, Any]:
     return lead_match_store(lead=lead, actor=actor, rerun=True)
 
 
+def lead_flags_mark_seen(*, lead: Lead, now: datetime | None = None) -> int:
+    """Someone who works the lead has seen its flags: they leave the "新载体" lists."""
+    return LeadCarrierFlag.objects.filter(lead=lead, seen_at__isnull=True).update(
+        seen_at=now or timezone.now()
+    )
+
+
 def leads_flag_for_carrier(*, carrier_id: int, now: datetime | None = None) -> int:
     """Flag open leads that a newly published carrier fits well, for the leads' owners.
     Returns the number of new flags. Idempotent: a lead is flagged once per carrier."""
