@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from yuanqu.core import search
+from yuanqu.core.models import Industry
 from yuanqu.listings.models import Carrier
 from yuanqu.news.content import html_to_text
 from yuanqu.news.models import Article, Category, Tag
@@ -108,7 +109,7 @@ def _article_deleted(sender, instance: Article, **kwargs) -> None:
 
 
 def _shown_on_articles_changed(sender, **kwargs) -> None:
-    # Category and tag names and an article's tags/parks/industries are part of the cached
+    # Category, tag and industry names and an article's tags/parks/industries are part of the cached
     # article page parts (news.views); m2m changes come after the article's own save.
     if kwargs.get("action", "post_").startswith("post_"):
         bump_page_cache()
@@ -116,6 +117,13 @@ def _shown_on_articles_changed(sender, **kwargs) -> None:
 
 def _park_saved(sender, instance: Park, **kwargs) -> None:
     index_park(instance)
+    # Park names are part of the cached article page parts (linked parks).
+    bump_page_cache()
+
+
+def _park_deleted(sender, instance: Park, **kwargs) -> None:
+    search.remove_document(kind="park", object_id=instance.pk)
+    bump_page_cache()
 
 
 def _carrier_saved(sender, instance: Carrier, **kwargs) -> None:
@@ -129,7 +137,6 @@ def _removed(kind: str):
     return receiver
 
 
-_park_removed = _removed("park")
 _carrier_removed = _removed("carrier")
 
 
@@ -142,6 +149,9 @@ def connect() -> None:
     for through in (Article.tags.through, Article.parks.through, Article.industries.through):
         m2m_changed.connect(_shown_on_articles_changed, sender=through, dispatch_uid="news.bump")
     post_save.connect(_park_saved, sender=Park, dispatch_uid="news.index_park")
-    post_delete.connect(_park_removed, sender=Park, dispatch_uid="news.unindex_park")
+    post_delete.connect(_park_deleted, sender=Park, dispatch_uid="news.unindex_park")
+    # Industry names are shown on article pages too (linked industries).
+    post_save.connect(_shown_on_articles_changed, sender=Industry, dispatch_uid="news.bump")
+    post_delete.connect(_shown_on_articles_changed, sender=Industry, dispatch_uid="news.bump")
     post_save.connect(_carrier_saved, sender=Carrier, dispatch_uid="news.index_carrier")
     post_delete.connect(_carrier_removed, sender=Carrier, dispatch_uid="news.unindex_carrier")

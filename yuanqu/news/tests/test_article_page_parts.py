@@ -113,3 +113,32 @@ def test_a_repeat_anonymous_request_reads_only_the_article_row(client, django_as
 
     with django_assert_num_queries(1):
         page(client, article)
+
+
+def test_renaming_a_linked_park_shows_the_new_name_at_once(client):
+    from yuanqu.parks.tests.factories import make_park
+
+    park = make_park(name="旧名园区", short_name="")
+    article = make_article()
+    article.parks.add(park)
+    assert "旧名园区" in page(client, article)
+
+    park.name = "新名园区"
+    park.save()
+
+    html = page(client, article)
+    assert "新名园区" in html and "旧名园区" not in html
+
+
+def test_renaming_a_linked_industry_shows_the_new_name_at_once(client):
+    from yuanqu.core.models import Industry
+
+    industry = Industry.objects.create(code="3514", name="旧行业名称", level=Industry.Level.CLASS)
+    article = make_article()
+    article.industries.add(industry)
+    assert "旧行业名称" in page(client, article)
+
+    industry.name = "新行业名称"
+    industry.save()
+
+    assert "新行业名称" in page(client, article)
