@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -256,7 +257,10 @@ def carrier_compare_toggle(request: HtmxHttpRequest) -> HttpResponse:
     if notice:
         messages.warning(request, notice)
     next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
+    # Back to the page the button was on, never to another site ("//x", "/\\x" included).
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts=None, require_https=request.is_secure()
+    ):
         return redirect(next_url)
     return redirect("listings:compare")
 

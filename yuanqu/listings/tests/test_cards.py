@@ -284,3 +284,27 @@ def test_the_card_store_is_bounded_expires_and_follows_the_index(monkeypatch):
     assert store.get_many(index, "zh-hans", [1, 3]) == {}
     store.set_many(index, "zh-hans", {1: card})
     assert store.get_many(rebuilt, "zh-hans", [1]) == {}  # a new index: nothing carried over
+
+
+@pytest.mark.parametrize(
+    "elsewhere", ["//evil.example/", "/\\evil.example/", "https://evil.example/"]
+)
+def test_the_compare_button_never_sends_the_browser_to_another_site(client, park_a, elsewhere):
+    carrier = make_carrier(park=park_a)
+
+    response = client.post(
+        reverse("listings:compare_toggle"), {"carrier": carrier.pk, "next": elsewhere}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("listings:compare")
+
+
+def test_the_compare_button_without_javascript_returns_to_the_search_it_was_on(client, park_a):
+    carrier = make_carrier(park=park_a)
+
+    response = client.post(
+        reverse("listings:compare_toggle"), {"carrier": carrier.pk, "next": "/carriers/?kind=land"}
+    )
+
+    assert response["Location"] == "/carriers/?kind=land"
