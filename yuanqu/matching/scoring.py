@@ -625,17 +625,17 @@ def _location(
     config: MatchConfig,
 ) -> Criterion:
     score = location_score(need, park_id, region_code, latitude, longitude, config)
+    # A carrier whose park is not in the active list has no place name here: say the rest.
+    at = f"位于 {where}," if where else ""
     if str(park_id) in need.wanted_park_ids:
-        return Criterion("location", score, "ok", lambda: f"位于 {where},在您意向的园区内")
+        return Criterion("location", score, "ok", lambda: f"{at}在您意向的园区内")
     if region_code and region_code in need.wanted_region_codes:
-        return Criterion("location", score, "ok", lambda: f"位于 {where},在您意向的区县内")
+        return Criterion("location", score, "ok", lambda: f"{at}在您意向的区县内")
     nearest = nearest_place(need, latitude, longitude)
     if nearest is None:
-        return Criterion("location", score, "fail", lambda: f"位于 {where},不在您意向的地区")
+        return Criterion("location", score, "fail", lambda: f"{at}不在您意向的地区")
     km, name = nearest
-    return Criterion(
-        "location", score, "fail", lambda: f"位于 {where},距您意向的 {name} 约 {fmt(km, 0)} km"
-    )
+    return Criterion("location", score, "fail", lambda: f"{at}距您意向的 {name} 约 {fmt(km, 0)} km")
 
 
 def industry_depth(need_lineage: Sequence[str], other: Sequence[str]) -> int:

@@ -281,6 +281,16 @@ def test_insisted_location_limits_the_parks_list():
     assert [match.park.id for match in result.parks] == [1]
 
 
+def test_a_carrier_without_a_place_name_is_explained_without_an_empty_one():
+    wanted = need(places=(Place("region", "320371", "经开区所在区", None, None),))
+    lone = carrier(1, park_id=99, region_code="320371", region_name="")
+
+    match = score_carrier(wanted, lone, None, CONFIG)
+
+    location = [text for text in reasons(match) if "意向" in text]
+    assert location == ["在您意向的区县内 ✓"]
+
+
 def test_weights_table_lists_every_criterion_once():
     assert set(WEIGHTS) == {
         "area", "price", "location", "industry", "land_use", "height", "load", "power",
