@@ -261,6 +261,7 @@ def test_a_fifth_carrier_is_refused_with_a_notice(client, park_a):
     assert client.session["listings_compare"] == [c.pk for c in carriers[:4]]
     assert _button(htmx, carriers[4].pk) == "加入对比"
     assert "最多对比 4 个载体,请先移出一个再加入。" in htmx
+    assert "lst-compare-toast" in htmx  # pinned on screen, wherever the card was
     assert "最多对比 4 个载体,请先移出一个再加入。" in plain
     assert _button(plain, carriers[4].pk) == "加入对比"
 
