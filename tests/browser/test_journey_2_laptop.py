@@ -254,3 +254,39 @@ def test_a_saved_search_confirmed_by_email_alerts_when_a_fitting_carrier_is_publ
     assert len(alerts) == 1
     assert "新发布的铜山厂房" in alerts[0].body
     assert "新发布的鼓楼厂房" not in alerts[0].body
+
+
+def test_carriers_are_added_to_compare_from_the_result_list(live_server, laptop_page):
+    # Given a catalogue with more than four carriers
+    seed_catalogue(fitting=3, near_misses=False)
+    page = laptop_page
+    page.goto(live_server.url + "/carriers/")
+    address = page.url
+    buttons = page.locator(".lst-list button.lst-compare")
+
+    # When the consultant adds four of them to compare from the list itself
+    for position in range(4):
+        button = buttons.nth(position)
+        button.click()
+        page.wait_for_function(
+            "id => document.getElementById(id).textContent.trim() === '移出对比'",
+            arg=button.get_attribute("id"),
+        )
+
+    # Then the page stays where it was and offers the comparison of the four
+    assert page.url == address
+    assert page.get_by_role("link", name="查看对比(4)").is_visible()
+
+    # And a fifth is refused with a notice on screen, however far down the list he is
+    fifth = buttons.nth(4)
+    fifth.scroll_into_view_if_needed()
+    fifth.click()
+    notice = page.locator(".lst-compare-toast")
+    notice.wait_for(state="visible")
+    assert "最多对比 4 个载体" in notice.inner_text()
+    assert notice.is_visible() and fifth.inner_text() == "加入对比"
+
+    # And the compare page shows the four side by side
+    page.get_by_role("link", name="查看对比(4)").click()
+    page.wait_for_url("**/carriers/compare/**")
+    assert page.locator("table.lst-compare thead th a").count() == 4
