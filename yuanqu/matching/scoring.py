@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from yuanqu.core.units import DAYS_PER_MONTH, MU_IN_M2
@@ -1044,7 +1044,7 @@ def numeric_row_scorer(
     w_area, w_price, w_location = weight["area"], weight["price"], weight["location"]
     w_industry, w_land_use, w_eia = weight["industry"], weight["land_use"], weight["eia"]
     w_fire, w_freshness = weight["fire"], weight["freshness"]
-    price_of = _numeric_price(*budget) if budget is not None else None
+    price_of = partial(price_score_of, *budget) if budget is not None else None
     eia_required, fire_needed = need.eia_required, need.fire_hazard_class
     land_need = need.kind == "land"
     area_mid = need.area_mid_m2
@@ -1135,38 +1135,6 @@ def numeric_row_scorer(
         return failures, 100.0 * total / total_weight
 
     return evaluate
-
-
-def _numeric_price(
-    basis: str, limit: float
-) -> Callable[[bool, float | None, str, float | None], float]:
-    """`price_score_of` for one budget. A rent budget per ㎡ (the common one) gets the same
-    arithmetic written out in one function instead of four calls per candidate."""
-    if basis != "per_m2_month":
-        return lambda negotiable, value, unit, area: price_score_of(
-            basis, limit, negotiable, value, unit, area
-        )
-
-    def price(negotiable: bool, value: float | None, unit: str, area: float | None) -> float:
-        if negotiable or value is None:
-            return 0.5
-        # rent_per_m2_month
-        if unit == "yuan_m2_month":
-            comparable = value
-        elif unit == "yuan_m2_day":
-            comparable = value * DAYS_PER_MONTH
-        elif unit == "yuan_month" and area:
-            comparable = value / area
-        else:
-            return 0.5
-        # price_ratio_score
-        ratio = comparable / limit
-        if ratio <= 1 + EPSILON:
-            return 1.0 - 0.2 * max(ratio, 0.0)
-        score = 0.8 - (ratio - 1) * 2
-        return 0.0 if score < 0 else 1.0 if score > 1 else score
-
-    return price
 
 
 def numeric_scorer(
