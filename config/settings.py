@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "yuanqu.news",
     "yuanqu.leads",
     "yuanqu.matching",
+    "yuanqu.enterprises",
+    "yuanqu.pipeline",
+    "yuanqu.workbench",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +261,14 @@ LEAD_WEBHOOK_URL = env_str("LEAD_WEBHOOK_URL", "")
 LEAD_NOTIFY_MAX_ATTEMPTS = env_int("LEAD_NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
 # Candidates' area may fall this far outside the wanted range (0.20 = 20%), scored lower.
 MATCH_AREA_MARGIN = env_float("MATCH_AREA_MARGIN", 0.20, minimum=0.0, maximum=1.0)
+
+# Workbench (staff side): when unassigned leads are flagged, and the project alerts.
+# Working days skip Saturdays and Sundays (no holiday calendar yet).
+LEAD_UNASSIGNED_FLAG_WORKING_DAYS = env_int("LEAD_UNASSIGNED_FLAG_WORKING_DAYS", 1, minimum=0)
+PROJECT_STALL_DAYS = env_int("PROJECT_STALL_DAYS", 30, minimum=1)
+PROJECT_PROBLEM_OVERDUE_DAYS = env_int("PROJECT_PROBLEM_OVERDUE_DAYS", 14, minimum=1)
+# 拿地即开工: a project counts when it started within this many days of getting its land.
+PROJECT_QUICK_START_DAYS = env_int("PROJECT_QUICK_START_DAYS", 30, minimum=1)
 
 # Content-Security-Policy: only our own scripts (inline ones need {{ CSP_NONCE }}), no third
 # party hosts but the map tiles. Inline styles stay allowed: Leaflet positions tiles with them.

@@ -14,6 +14,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("carriers/", include("yuanqu.listings.urls")),
     path("needs/", include("yuanqu.leads.urls")),
     path("accounts/", include("yuanqu.accounts.urls")),
+    path("workbench/", include("yuanqu.workbench.urls")),
+    path("workbench/leads/", include("yuanqu.leads.workbench_urls")),
+    path("workbench/projects/", include("yuanqu.pipeline.urls")),
+    path("workbench/enterprises/", include("yuanqu.enterprises.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -31,8 +31,10 @@ from yuanqu.core.models import Region
 from yuanqu.parks.models import Park
 
 if TYPE_CHECKING:
+    from yuanqu.enterprises.models import Enterprise
     from yuanqu.leads.models import Lead
     from yuanqu.listings.models import Carrier
+    from yuanqu.pipeline.models import Project
 
 _CACHE_ATTRIBUTE = "_yuanqu_scope"
 
@@ -291,6 +293,96 @@ def can_reveal_mobile(user: Any, lead: Lead) -> bool:
     if scope.site_admin:
         return True
     return lead.park_id is not None and lead.park_id in scope.park_ids(Membership.REVEAL_ROLES)
+
+
+def can_assign_in_park(user: Any, park: Park | int | None) -> bool:
+    """Park managers of the park (and site admins) hand its leads and projects to officers."""
+    scope = _scope(user)
+    if scope.site_admin:
+        return True
+    park_id = park.pk if isinstance(park, Park) else park
+    return park_id is not None and park_id in scope.park_ids(Membership.ASSIGN_ROLES)
+
+
+def assignable_officers(park: Park | int) -> QuerySet:
+    """Active users who may work this park's leads and projects (the owners one may pick)."""
+    from django.contrib.auth import get_user_model
+
+    park_id = park.pk if isinstance(park, Park) else park
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role__in=sorted(Membership.CONTENT_EDIT_ROLES),
+            memberships__park_id=park_id,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+# --- workbench: projects, enterprises, analytics ---------------------------------------
+
+
+def project_queryset_for_user(user: Any, *, for_change: bool = False) -> QuerySet[Project]:
+    """Projects of the parks the user may see (or change, with for_change=True)."""
+    from yuanqu.pipeline.models import Project
+
+    return _scoped(Project.objects.all(), user, for_change=for_change)
+
+
+def project_for_user_or_404(user: Any, project_id: Any, *, for_change: bool = False) -> Project:
+    from yuanqu.pipeline.models import Project
+
+    project = _get_visible(project_queryset_for_user(user), Project, user, project_id)
+    if for_change and not user_can_edit_park(user, project.park_id):
+        _refuse(user, project, "change project")
+    return project
+
+
+def enterprise_queryset_for_user(user: Any, *, for_change: bool = False) -> QuerySet[Enterprise]:
+    from yuanqu.enterprises.models import Enterprise
+
+    return _scoped(Enterprise.objects.all(), user, for_change=for_change)
+
+
+def enterprise_for_user_or_404(
+    user: Any, enterprise_id: Any, *, for_change: bool = False
+) -> Enterprise:
+    from yuanqu.enterprises.models import Enterprise
+
+    enterprise = _get_visible(enterprise_queryset_for_user(user), Enterprise, user, enterprise_id)
+    if for_change and not user_can_edit_park(user, enterprise.park_id):
+        _refuse(user, enterprise, "change enterprise")
+    return enterprise
+
+
+def analytics_parks_for_user(user: Any) -> QuerySet[Park]:
+    """Parks whose stage analytics the user may read: park managers their parks, leadership
+    its region, site admins all. 招商专员 see none (their own figures are on their pages)."""
+    scope = _scope(user)
+    if scope.site_admin:
+        return Park.objects.all()
+    park_ids = scope.park_ids(Membership.ANALYTICS_ROLES)
+    region_codes = scope.region_codes()
+    if not park_ids and not region_codes:
+        return Park.objects.none()
+    return Park.objects.filter(Q(pk__in=sorted(park_ids)) | Q(region_id__in=sorted(region_codes)))
+
+
+def can_see_analytics(user: Any) -> bool:
+    scope = _scope(user)
+    return (
+        scope.site_admin
+        or bool(scope.park_ids(Membership.ANALYTICS_ROLES))
+        or bool(scope.region_codes())
+    )
+
+
+def is_read_only_staff(user: Any) -> bool:
+    """Leadership without any park role: sees its region, changes nothing."""
+    scope = _scope(user)
+    return not scope.site_admin and not scope.park_ids(Membership.CONTENT_EDIT_ROLES)
 
 
 # --- helpers ---------------------------------------------------------------------------

@@ -33,6 +33,11 @@ class Membership(TimeStampedModel):
     PROFILE_EDIT_ROLES = frozenset({Role.PARK_MANAGER})
     # Park roles that may unmask a lead's mobile (each reveal is logged).
     REVEAL_ROLES = frozenset({Role.PARK_MANAGER, Role.INVESTMENT_OFFICER})
+    # Park roles that hand leads and projects to officers (an officer may only take one).
+    ASSIGN_ROLES = frozenset({Role.PARK_MANAGER})
+    # Park roles that see the park's stage analytics and league table (leadership always may,
+    # over its region).
+    ANALYTICS_ROLES = frozenset({Role.PARK_MANAGER})
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -42,7 +42,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from yuanqu.core.text import fold, segment_for_index, segment_for_query
 
-KINDS = ("article", "park", "carrier")
+KINDS = ("article", "park", "carrier", "lead", "project", "enterprise")
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 CANDIDATE_CAP = 2000

@@ -36,11 +36,10 @@ class Lead(TimeStampedModel):
 
     class Status(models.TextChoices):
         NEW = "new", _("新线索")
-        CONTACTED = "contacted", _("已联系")
-        QUALIFIED = "qualified", _("有效需求")
+        FOLLOWING = "following", _("跟进中")
         CONVERTED = "converted", _("已转项目")
-        CLOSED = "closed", _("已关闭")
-        WITHDRAWN = "withdrawn", _("本人撤回")
+        INVALID = "invalid", _("无效")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     reference = models.CharField(_("编号"), max_length=20, unique=True)
     access_token = models.UUIDField(_("查看令牌"), default=uuid.uuid4, unique=True, editable=False)
@@ -140,6 +139,20 @@ class Lead(TimeStampedModel):
     matched_at = models.DateTimeField(_("匹配时间"), null=True, blank=True)
 
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    # The workbench (staff side): assignment, follow-up rhythm, invalidation and merging.
+    assigned_at = models.DateTimeField(_("分配时间"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("最近跟进时间"), null=True, blank=True)
+    next_follow_up_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
+    invalid_reason = models.CharField(_("无效原因"), max_length=200, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("已合并到"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_leads",
+    )
     deletion_requested_at = models.DateTimeField(_("申请删除时间"), null=True, blank=True)
 
     class Meta:
@@ -150,6 +163,8 @@ class Lead(TimeStampedModel):
             models.Index(fields=["park", "status", "created_at"]),
             models.Index(fields=["mobile", "created_at"]),
             models.Index(fields=["mobile", "need_fingerprint", "last_submitted_at"]),
+            models.Index(fields=["park", "last_activity_at"]),
+            models.Index(fields=["owner", "next_follow_up_on"]),
         ]
 
     def __str__(self) -> str:
@@ -160,8 +175,7 @@ class Lead(TimeStampedModel):
         """Still wanted: not withdrawn, closed, converted or anonymised."""
         return self.anonymised_at is None and self.status in {
             self.Status.NEW,
-            self.Status.CONTACTED,
-            self.Status.QUALIFIED,
+            self.Status.FOLLOWING,
         }
 
 
@@ -203,6 +217,15 @@ class LeadEvent(models.Model):
         WITHDRAWN = "withdrawn", _("本人撤回")
         DELETION_REQUESTED = "deletion_requested", _("本人申请删除")
         CARRIER_FLAGGED = "carrier_flagged", _("新载体适合")
+        ASSIGNED = "assigned", _("分配跟进人")
+        FOLLOWED_UP = "followed_up", _("跟进")
+        STATUS_CHANGED = "status_changed", _("状态变更")
+        INVALIDATED = "invalidated", _("标记无效")
+        REOPENED = "reopened", _("重新打开")
+        MERGED_FROM = "merged_from", _("合并其他线索")
+        MERGED_INTO = "merged_into", _("合并到其他线索")
+        CONVERTED = "converted", _("转为招商项目")
+        MOBILE_REVEALED = "mobile_revealed", _("查看手机号")
 
     lead = models.ForeignKey(
         Lead, verbose_name=_("需求线索"), on_delete=models.CASCADE, related_name="events"
@@ -228,6 +251,48 @@ class LeadEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead_id}:{self.kind}"
+
+
+class FollowUp(models.Model):
+    """One contact with the enterprise behind a lead: a call, visit, WeChat message, meeting."""
+
+    class Channel(models.TextChoices):
+        CALL = "call", _("电话")
+        VISIT = "visit", _("走访")
+        WECHAT = "wechat", _("微信")
+        MEETING = "meeting", _("会谈")
+
+    class Outcome(models.TextChoices):
+        INTERESTED = "interested", _("有意向")
+        CONTINUE = "continue", _("需继续跟进")
+        NO_NEED = "no_need", _("暂无需求")
+        UNREACHABLE = "unreachable", _("未联系上")
+
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("需求线索"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
+    happened_at = models.DateTimeField(_("跟进时间"))
+    notes = models.TextField(_("记录"), max_length=2000)
+    outcome = models.CharField(_("结果"), max_length=12, choices=Outcome.choices)
+    next_follow_up_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="lead_follow_ups",
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("线索跟进")
+        verbose_name_plural = _("线索跟进")
+        ordering = ["-happened_at", "-id"]
+        indexes = [models.Index(fields=["lead", "happened_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}:{self.channel}:{self.happened_at:%Y-%m-%d}"
 
 
 class LeadNotification(models.Model):

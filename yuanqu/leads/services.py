@@ -36,7 +36,7 @@ NEED_FIELDS = (
     "fire_hazard_class", "timing", "investment_wan", "annual_tax_wan", "jobs",
 )  # fmt: skip
 PERSONAL_FIELDS = ("company", "contact_name", "mobile", "need_text")
-OPEN_STATUSES = (Lead.Status.NEW, Lead.Status.CONTACTED, Lead.Status.QUALIFIED)
+OPEN_STATUSES = (Lead.Status.NEW, Lead.Status.FOLLOWING)
 
 
 class LeadSubmitRefused(Exception):

@@ -581,7 +581,7 @@ def open_leads_for_carrier(*, carrier: Carrier, now: datetime | None = None) -> 
     queryset = Lead.objects.filter(
         kind=carrier.kind,
         deal__in=deals,
-        status__in=(Lead.Status.NEW, Lead.Status.CONTACTED, Lead.Status.QUALIFIED),
+        status__in=(Lead.Status.NEW, Lead.Status.FOLLOWING),
         anonymised_at__isnull=True,
         created_at__gte=now - timedelta(days=hide_days()),
     )

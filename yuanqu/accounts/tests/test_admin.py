@@ -111,12 +111,12 @@ def test_park_manager_can_change_their_parks_lead_in_the_admin(login_as, park_ma
 
     response = client.post(
         reverse("admin:leads_lead_change", args=[lead.pk]),
-        _change_data(client, lead, status="contacted"),
+        _change_data(client, lead, status="following"),
     )
 
     lead.refresh_from_db()
     assert response.status_code == 302
-    assert lead.status == "contacted"
+    assert lead.status == "following"
 
 
 def test_posting_another_park_into_the_park_field_is_refused(
@@ -128,7 +128,7 @@ def test_posting_another_park_into_the_park_field_is_refused(
 
     response = client.post(
         reverse("admin:leads_lead_change", args=[lead.pk]),
-        _change_data(client, lead, status="contacted", park=park_b.pk),
+        _change_data(client, lead, status="following", park=park_b.pk),
         follow=True,
     )
 
@@ -179,7 +179,7 @@ def test_posting_a_change_to_another_parks_lead_is_not_found_and_logged(
 
     response = login_as(park_manager).post(
         reverse("admin:leads_lead_change", args=[lead.pk]),
-        {"kind": "factory", "deal": "rent", "status": "closed", "park": park_b.pk},
+        {"kind": "factory", "deal": "rent", "status": "invalid", "park": park_b.pk},
     )
 
     lead.refresh_from_db()
@@ -193,7 +193,7 @@ def test_leadership_posting_a_change_is_forbidden_and_logged(login_as, leadershi
 
     response = login_as(leadership).post(
         reverse("admin:leads_lead_change", args=[lead.pk]),
-        {"kind": "factory", "deal": "rent", "status": "closed", "park": park_a.pk},
+        {"kind": "factory", "deal": "rent", "status": "invalid", "park": park_a.pk},
     )
 
     lead.refresh_from_db()

@@ -33,7 +33,7 @@ def test_lead_audit_entries_never_hold_personal_data(park_a):
     lead = make_lead(park=park_a, mobile="+8613912345678", contact_name="钱七")
     lead.mobile = "+8613700000000"
     lead.contact_name = "孙八"
-    lead.status = "contacted"
+    lead.status = "following"
     lead.save()
 
     text = json.dumps(
@@ -52,7 +52,7 @@ def test_admin_changes_are_attributed_to_the_user(login_as, park_manager, park_a
 
     client.post(
         reverse("admin:leads_lead_change", args=[lead.pk]),
-        _change_data(client, lead, status="contacted"),
+        _change_data(client, lead, status="following"),
     )
 
     entry = LogEntry.objects.get_for_object(lead).filter(action=LogEntry.Action.UPDATE).get()

@@ -44,7 +44,7 @@ def _person_everywhere(park, officer):
     lead = make_lead(park=park, mobile=MOBILE, contact_name=NAME, need_text=f"{NAME} 想租厂房")
     second = make_lead(park=park, mobile=MOBILE, contact_name=NAME, company="六六科技")
     lead_mobile_reveal(user=officer, lead=lead, reason=f"回访{NAME}")
-    lead.status = "contacted"
+    lead.status = "following"
     lead.save()  # an audit-trail entry for the lead
     from yuanqu.leads.models import LeadSubmission
     from yuanqu.listings.tests.factories import make_saved_search

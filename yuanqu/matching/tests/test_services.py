@@ -70,7 +70,7 @@ def test_rerun_records_which_carriers_were_shown_before_and_after():
 
 def test_new_carrier_is_flagged_for_open_leads_it_fits_well():
     fitting = make_lead()
-    make_lead(status=Lead.Status.CLOSED)
+    make_lead(status=Lead.Status.INVALID)
     make_lead(height_m=Decimal("12"))
     carrier = make_carrier(height_m=Decimal("9"))
 
