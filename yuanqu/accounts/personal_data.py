@@ -119,6 +119,16 @@ def register_lead() -> None:
     # (its AppConfig.ready runs after this one and then wins).
     if _model_exists("leads.LeadSubmission"):
         register("leads.LeadSubmission", link_field="lead", erase_fields=["ip", "data"])
+    if _model_exists("leads.FollowUp"):
+        # Staff notes of calls and visits may quote the contact's name or number: they go
+        # with the lead's personal data, and are scrubbed wherever they quote the person.
+        register(
+            "leads.FollowUp",
+            link_field="lead",
+            erase_fields=["notes"],
+            scrub_fields=["notes"],
+            export_fields=["channel", "happened_at", "notes", "outcome", "next_follow_up_on"],
+        )
     register(
         "accounts.PersonalDataAccess",
         link_field="lead",

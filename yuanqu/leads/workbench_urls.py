@@ -1,5 +1,10 @@
-from django.urls import URLPattern, path  # noqa: F401
+"""The leads inbox under /workbench/leads/: the list and export, and one lead's page and actions."""
+
+from django.urls import URLResolver, include, path
 
 app_name = "inbox"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLResolver] = [
+    path("", include("yuanqu.leads.inbox_urls")),
+    path("", include("yuanqu.leads.staff_urls")),
+]

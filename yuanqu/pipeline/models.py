@@ -56,9 +56,7 @@ class Project(TimeStampedModel):
 
     name = models.CharField(_("项目名称"), max_length=100)
     investor_name = models.CharField(_("投资方"), max_length=100)
-    investor_credit_code = models.CharField(
-        _("投资方统一社会信用代码"), max_length=18, blank=True
-    )
+    investor_credit_code = models.CharField(_("投资方统一社会信用代码"), max_length=18, blank=True)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     lead = models.OneToOneField(
         "leads.Lead",
@@ -89,9 +87,7 @@ class Project(TimeStampedModel):
         related_name="projects",
     )
     land_parcel = models.CharField(_("地块"), max_length=100, blank=True)
-    land_mode = models.CharField(
-        _("用地方式"), max_length=8, choices=LandMode.choices, blank=True
-    )
+    land_mode = models.CharField(_("用地方式"), max_length=8, choices=LandMode.choices, blank=True)
     land_mu = models.DecimalField(
         _("土地面积(亩)"), max_digits=10, decimal_places=2, null=True, blank=True
     )

@@ -1,5 +1,10 @@
-from django.urls import URLPattern, path  # noqa: F401
+"""招商 projects under /workbench/projects/: board, table, project pages and actions, and the analysis."""
+
+from django.urls import URLResolver, include, path
 
 app_name = "pipeline"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLResolver] = [
+    path("", include("yuanqu.pipeline.project_urls")),
+    path("", include("yuanqu.pipeline.analytics_urls")),
+]

@@ -129,10 +129,33 @@ def _park_b_samples(park_b) -> dict[str, str]:
     except ImportError:  # listings not built yet
         pass
     samples["slug"] = park_b.slug
+    samples.update(_workbench_samples(park_b))
     return samples
 
 
-GATED_OBJECT_KWARGS = ("lead_id", "carrier_id", "park_id")
+def _workbench_samples(park) -> dict[str, str]:
+    """A project (with a milestone and a problem) and an enterprise of the park."""
+    from yuanqu.enterprises.tests.factories import make_enterprise
+    from yuanqu.pipeline.tests.factories import make_milestone, make_problem, make_project
+
+    project = make_project(park=park, name="乙方保密项目", investor_name="乙方保密投资方")
+    return {
+        "project_id": str(project.pk),
+        "milestone_id": str(make_milestone(project, title="乙方保密节点").pk),
+        "problem_id": str(make_problem(project, description="乙方保密问题").pk),
+        "enterprise_id": str(make_enterprise(park=park, name="乙方保密企业有限公司").pk),
+    }
+
+
+GATED_OBJECT_KWARGS = (
+    "lead_id",
+    "carrier_id",
+    "park_id",
+    "project_id",
+    "milestone_id",
+    "problem_id",
+    "enterprise_id",
+)
 
 
 def _gated_object_urls(samples: dict[str, str]) -> list[str]:
@@ -159,6 +182,14 @@ def test_park_a_staff_get_no_data_from_park_b_object_pages(login_as, park_manage
         assert "乙方保密" not in response.content.decode(), path
 
 
+def _workbench_urls(samples: dict[str, str]) -> list[str]:
+    return [
+        path
+        for path, _name, callback in _walk(get_resolver(), "", "", samples)
+        if path.startswith("/workbench/") and getattr(callback, "yuanqu_gate", None)
+    ]
+
+
 # --- the admin of every park-scoped model ----------------------------------------------
 
 
@@ -180,6 +211,21 @@ def _object_in(model: Any, park) -> Any:
         from yuanqu.listings.tests.factories import make_carrier
 
         return make_carrier(park=park)
+    if label == "pipeline.project":
+        from yuanqu.pipeline.tests.factories import make_project
+
+        return make_project(park=park)
+    if label == "enterprises.enterprise":
+        from yuanqu.enterprises.tests.factories import make_enterprise
+
+        return make_enterprise(park=park)
+    if label == "enterprises.cultivationtarget":
+        from yuanqu.enterprises.models import CultivationTarget
+        from yuanqu.enterprises.tests.factories import make_target
+
+        return make_target(
+            park=park, year=2026, kind=CultivationTarget.Kind.HIGH_TECH_NEW, target=30
+        )
     raise AssertionError(f"add a factory for {label} to the URL matrix")
 
 
