@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from yuanqu.core.forms import date_field
 from yuanqu.core.models import Industry
 from yuanqu.enterprises import credit_code as credit_codes
 from yuanqu.enterprises.models import CultivationTarget, Enterprise
@@ -19,20 +20,8 @@ from yuanqu.parks.models import Park
 PARK_REFUSED = _("所选园区不存在或不在您的管理范围内。")
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 def _date(label: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=DateInput(),
-        error_messages={"invalid": _("请输入有效日期(YYYY-MM-DD)。")},
-    )
+    return date_field(label)
 
 
 class EnterpriseForm(forms.Form):

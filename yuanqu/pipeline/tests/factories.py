@@ -47,7 +47,9 @@ def make_project(
     fields.setdefault("name", f"测试项目{number}")
     fields.setdefault("investor_name", f"测试投资{number}有限公司")
     fields.setdefault("source", Project.Source.FAIR)
-    reached: list[str] = list(STAGE_ORDER[: STAGE_ORDER.index(stage) + 1]) if stage in STAGE_ORDER else []
+    reached: list[str] = (
+        list(STAGE_ORDER[: STAGE_ORDER.index(stage) + 1]) if stage in STAGE_ORDER else []
+    )
     if stage == Stage.TERMINATED:
         reached = [Stage.NEGOTIATING]
     met_on = met_on or timezone.localdate() - timedelta(days=step_days * (len(reached) + 1))

@@ -138,6 +138,7 @@ def test_a_future_date_is_refused(park_a, investment_officer):
 
 def test_starting_before_signing_is_refused(park_a, investment_officer):
     project = make_project(park=park_a, stage=Stage.LAND)
+    assert project.signed_on is not None
 
     with pytest.raises(ValidationError) as excinfo:
         _move(
