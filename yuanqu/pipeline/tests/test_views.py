@@ -244,6 +244,7 @@ def test_the_export_writes_a_formula_like_name_as_text(login_as, investment_offi
     response = login_as(investment_officer).get(reverse("pipeline:export"))
 
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
     cell = sheet.cell(row=2, column=1)
     assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
 
