@@ -11,6 +11,9 @@ DEMO_MODULES = [
     "yuanqu.listings.demo",
     "yuanqu.news.demo",
     "yuanqu.leads.demo",
+    "yuanqu.enterprises.demo",
+    "yuanqu.workbench.demo",
+    "yuanqu.pipeline.demo",
 ]
 
 
