@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,7 @@ from yuanqu.listings.models import Carrier
 from yuanqu.parks.models import Park
 from yuanqu.pipeline.models import Problem, Project, Stage
 
+CARRIER_CHOICES = 200
 PARK_REFUSED = _("所选园区不存在或不在您的管理范围内。")
 
 
@@ -123,8 +124,11 @@ class StageMoveForm(forms.Form):
     carrier_id = forms.TypedChoiceField(
         label=_("租赁载体"), required=False, coerce=int, empty_value=None
     )
-    enterprise_id = forms.TypedChoiceField(
-        label=_("投产企业"), required=False, coerce=int, empty_value=None
+    enterprise_credit_code = forms.CharField(
+        label=_("投产企业统一社会信用代码"),
+        required=False,
+        max_length=40,
+        help_text=_("投产时可关联企业库中本园区的企业。"),
     )
     reason = forms.CharField(
         label=_("原因/说明"),
@@ -137,19 +141,21 @@ class StageMoveForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from yuanqu.enterprises.selectors import enterprise_options_for_park
 
         self.fields["to_stage"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in Stage.choices if value != project.stage
         ]
-        carriers = Carrier.objects.filter(park_id=project.park_id).order_by("title")
+        # Carriers still on offer (or the one already linked): a short list, not the park's
+        # whole history.
+        carriers = Carrier.objects.filter(park_id=project.park_id).filter(
+            Q(status__in=(Carrier.Status.AVAILABLE, Carrier.Status.RESERVED))
+            | Q(pk=project.carrier_id or 0)
+        )
         carrier_choices = [
-            (carrier.pk, carrier.title) for carrier in carriers.only("pk", "title")[:500]
+            (carrier.pk, carrier.title)
+            for carrier in carriers.order_by("title").only("pk", "title")[:CARRIER_CHOICES]
         ]
-        enterprises = enterprise_options_for_park(park=project.park_id).order_by("name")[:500]
-        enterprise_choices = [(enterprise.pk, enterprise.name) for enterprise in enterprises]
         self.fields["carrier_id"].choices = [("", "—"), *carrier_choices]  # type: ignore[attr-defined]
-        self.fields["enterprise_id"].choices = [("", "—"), *enterprise_choices]  # type: ignore[attr-defined]
 
 
 class AssignForm(forms.Form):

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,12 +71,12 @@ class StageEvidence:
     land_mu: Decimal | None = None
     land_parcel: str = ""
     carrier_id: int | None = None
-    enterprise_id: int | None = None
+    enterprise_credit_code: str = ""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> StageEvidence:
         fields: dict[str, Any] = {name: data.get(name) for name in cls.__dataclass_fields__}
-        for text_field in ("land_mode", "land_parcel"):
+        for text_field in ("land_mode", "land_parcel", "enterprise_credit_code"):
             fields[text_field] = (fields[text_field] or "").strip()
         return cls(**fields)
 
@@ -368,11 +368,30 @@ def _previous_stage_date(project: Project, to_stage: str) -> tuple[date | None, 
     return (first.effective_on, str(Stage.NEGOTIATING.label)) if first else (None, "")
 
 
+def _park_enterprise(project: Project, raw_code: str, errors: dict[str, str]) -> Any:
+    from yuanqu.enterprises import credit_code
+    from yuanqu.enterprises.models import Enterprise
+
+    try:
+        code = credit_code.parse(raw_code).value
+    except credit_code.CreditCodeError as error:
+        errors["enterprise_credit_code"] = str(error)
+        return None
+    enterprise = Enterprise.objects.filter(credit_code=code, park_id=project.park_id).first()
+    if enterprise is None:
+        errors["enterprise_credit_code"] = _(
+            "企业库中没有本园区该统一社会信用代码的企业,请先登记。"
+        )
+    return enterprise
+
+
 def _evidence_json(values: Mapping[str, Any]) -> dict[str, Any]:
     json: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, Carrier):
             json["carrier_id"] = value.pk
+        elif isinstance(value, models.Model):
+            json[f"{name}_id"] = value.pk
         elif value is not None and value != "":
             json[name] = str(value)
     return json
@@ -438,6 +457,9 @@ def project_move_to_stage(
                 "stage": previous_label,
                 "date": previous_on.isoformat(),
             }
+    enterprise = None
+    if to_stage == Stage.PRODUCING and evidence.enterprise_credit_code:
+        enterprise = _park_enterprise(project, evidence.enterprise_credit_code, errors)
     if errors:
         raise ValidationError(errors)
 
@@ -446,12 +468,9 @@ def project_move_to_stage(
         effective_on = _today()
     for name, value in values.items():
         setattr(project, name, value)
-    if to_stage == Stage.PRODUCING and evidence.enterprise_id:
-        from yuanqu.enterprises.models import Enterprise
-
-        project.enterprise = Enterprise.objects.filter(
-            pk=evidence.enterprise_id, park_id=project.park_id
-        ).first()
+    if enterprise is not None:
+        project.enterprise = enterprise
+        values["enterprise"] = enterprise
     now = timezone.now()
     project.stage = to_stage
     project.stage_changed_at = now
@@ -464,7 +483,7 @@ def project_move_to_stage(
         evidence=_evidence_json(values),
         reason=reason,
     )
-    _touch(project, now=now, fields=("stage", "stage_changed_at", "enterprise", *values))
+    _touch(project, now=now, fields=("stage", "stage_changed_at", *values))
     _refresh_alerts(project.pk)
     return project
 

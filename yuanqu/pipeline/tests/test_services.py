@@ -310,3 +310,39 @@ def test_an_invalid_investor_credit_code_is_refused(park_a, investment_officer):
         )
 
     assert "investor_credit_code" in _errors(excinfo)
+
+
+def test_production_links_the_parks_enterprise_by_its_credit_code(park_a, investment_officer):
+    from yuanqu.enterprises.tests.factories import make_enterprise
+
+    enterprise = make_enterprise(park=park_a)
+    project = make_project(park=park_a, stage=Stage.STARTED)
+
+    project = _move(
+        investment_officer,
+        project,
+        Stage.PRODUCING,
+        effective_on=TODAY(),
+        enterprise_credit_code=enterprise.credit_code.lower(),
+    )
+
+    assert project.enterprise == enterprise
+    assert project.stage_changes.last().evidence["enterprise_id"] == enterprise.pk
+
+
+def test_production_refuses_an_enterprise_of_another_park(park_a, park_b, investment_officer):
+    from yuanqu.enterprises.tests.factories import make_enterprise
+
+    other = make_enterprise(park=park_b)
+    project = make_project(park=park_a, stage=Stage.STARTED)
+
+    with pytest.raises(ValidationError) as excinfo:
+        _move(
+            investment_officer,
+            project,
+            Stage.PRODUCING,
+            effective_on=TODAY(),
+            enterprise_credit_code=other.credit_code,
+        )
+
+    assert "enterprise_credit_code" in _errors(excinfo)
