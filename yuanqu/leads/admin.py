@@ -97,7 +97,7 @@ class LeadAdmin(ParkScopedAdminMixin, admin.ModelAdmin):
         count = getattr(obj, "unseen_flags", 0)
         if not count:
             return "—"
-        url = reverse("leads:staff_detail", args=[obj.pk])
+        url = reverse("inbox:detail", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("%(count)s 个新载体") % {"count": count})
 
     @admin.display(description=_("手机号"))

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from yuanqu.leads import inbox_views
+
+urlpatterns = [
+    path("", inbox_views.inbox_list, name="list"),
+    path("export.xlsx", inbox_views.inbox_export, name="export"),
+]

@@ -28,10 +28,11 @@ class LeadNotice:
     summary: str  # e.g. "厂房 · 租 · 1,000–1,500㎡"
     park_names: tuple[str, ...]
     staff_url: str
+    headline: str = ""  # instead of "新需求 …", e.g. for an assignment
 
     @property
     def title(self) -> str:
-        return f"新需求 {self.reference}"
+        return self.headline or f"新需求 {self.reference}"
 
     def text(self) -> str:
         parks = "、".join(self.park_names) or "未匹配到园区"
@@ -99,7 +100,7 @@ def lead_notice(lead: Lead) -> LeadNotice:
         reference=lead.reference,
         summary=lead_summary(lead),
         park_names=tuple(name for _, name in notified_parks(lead)),
-        staff_url=f"{settings.SITE_URL}/needs/staff/{lead.pk}/",
+        staff_url=f"{settings.SITE_URL}/workbench/leads/{lead.pk}/",
     )
 
 

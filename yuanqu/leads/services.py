@@ -150,6 +150,7 @@ def _store(
             note=f"第 {existing.submission_count} 次提交,已合并",
             data={"submission_count": existing.submission_count},
         )
+        _reindex(existing.pk)
         return existing, False
 
     lead = Lead(
@@ -169,7 +170,16 @@ def _store(
     LeadNotification.objects.create(lead=lead)
     lead_id = lead.pk
     transaction.on_commit(lambda: _enqueue_notification(lead_id), robust=True)
+    _reindex(lead_id)
     return lead, True
+
+
+def _reindex(lead_id: int) -> None:
+    """Refresh the lead's search entry after commit; a failing index never fails the write
+    (the nightly rebuild repairs it)."""
+    from yuanqu.leads.search_index import leads_index
+
+    transaction.on_commit(lambda: leads_index(lead_ids=[lead_id]), robust=True)
 
 
 def _apply(lead: Lead, data: Mapping[str, Any], *, ip: str | None, now: datetime) -> None:
@@ -392,6 +402,7 @@ def _erase_lead_personal_data(lead: Lead, *, now: datetime) -> None:
             if hasattr(row, "anonymised_at") and row.anonymised_at is None:
                 row.anonymised_at = now
             row.save()
+    _reindex(lead.pk)  # the entry holds the company and the need text: it goes too
 
 
 def _personal_data_holders() -> dict[str, tuple[tuple[str, ...], str]]:
@@ -500,3 +511,300 @@ def lead_notifications_requeue(*, now: datetime | None = None) -> int:
     for lead_id in due:
         _enqueue_notification(lead_id)
     return len(due)
+
+
+# ---------------------------------------------------------------------------------------
+# The workbench: follow-ups, assignment, invalidation, reopening, merging, reveals
+
+
+CLOSED_MESSAGE = "该线索已关闭(已转项目、无效、已撤回或已匿名化),不能再跟进。"
+
+
+def _locked_lead(lead: Lead) -> Lead:
+    return Lead.objects.select_for_update().get(pk=lead.pk)
+
+
+def _require_editable(actor: Any, lead: Lead) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from yuanqu.accounts.gates import user_can_edit_park
+
+    if not user_can_edit_park(actor, lead.park_id):
+        raise PermissionDenied("您没有处理该线索的权限。")
+
+
+def _status_event(lead: Lead, *, actor: Any, old: str, note: str = "") -> None:
+    LeadEvent.objects.create(
+        lead=lead,
+        kind=LeadEvent.Kind.STATUS_CHANGED,
+        actor=actor,
+        note=note or f"{Lead.Status(old).label} → {Lead.Status(lead.status).label}",
+        data={"from": old, "to": lead.status},
+    )
+
+
+@transaction.atomic
+def lead_follow_up_record(
+    *,
+    actor: Any,
+    lead: Lead,
+    channel: str,
+    happened_at: datetime,
+    notes: str,
+    outcome: str,
+    next_follow_up_on: Any = None,
+) -> Any:
+    """One call, visit, WeChat message or meeting; a new lead becomes 跟进中."""
+    from django.core.exceptions import ValidationError
+
+    from yuanqu.leads.models import FollowUp
+
+    _require_editable(actor, lead)
+    lead = _locked_lead(lead)
+    if not lead.is_open:
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
+    errors: dict[str, str] = {}
+    if channel not in FollowUp.Channel.values:
+        errors["channel"] = "请选择跟进方式。"
+    if outcome not in FollowUp.Outcome.values:
+        errors["outcome"] = "请选择跟进结果。"
+    notes = (notes or "").strip()
+    if not notes:
+        errors["notes"] = "请填写跟进记录。"
+    now = timezone.now()
+    if happened_at is None:
+        errors["happened_at"] = "请填写跟进时间。"
+    elif happened_at > now + timedelta(minutes=5):
+        errors["happened_at"] = "跟进时间不能晚于现在。"
+    if next_follow_up_on is not None and next_follow_up_on < timezone.localdate():
+        errors["next_follow_up_on"] = "下次跟进日期不能早于今天。"
+    if errors:
+        raise ValidationError(errors)
+    follow_up = FollowUp.objects.create(
+        lead=lead,
+        channel=channel,
+        happened_at=happened_at,
+        notes=notes,
+        outcome=outcome,
+        next_follow_up_on=next_follow_up_on,
+        author=actor,
+    )
+    LeadEvent.objects.create(
+        lead=lead,
+        kind=LeadEvent.Kind.FOLLOWED_UP,
+        actor=actor,
+        note=f"{FollowUp.Channel(channel).label} · {FollowUp.Outcome(outcome).label}",
+        data={"follow_up_id": follow_up.pk},
+    )
+    fields = ["last_activity_at", "next_follow_up_on", "updated_at"]
+    lead.last_activity_at = max(happened_at, lead.last_activity_at or happened_at)
+    lead.next_follow_up_on = next_follow_up_on
+    if lead.status == Lead.Status.NEW:
+        lead.status = Lead.Status.FOLLOWING
+        fields.append("status")
+        _status_event(lead, actor=actor, old=Lead.Status.NEW)
+    if lead.owner_id is None:
+        # Whoever works an unassigned lead takes it (the history says so).
+        lead.owner = actor
+        lead.assigned_at = now
+        fields += ["owner", "assigned_at"]
+        LeadEvent.objects.create(
+            lead=lead, kind=LeadEvent.Kind.ASSIGNED, actor=actor, note=str(actor),
+            data={"from": None, "to": actor.pk},
+        )  # fmt: skip
+    lead.save(update_fields=fields)
+    return follow_up
+
+
+@transaction.atomic
+def lead_assign(*, actor: Any, lead: Lead, owner: Any) -> Lead:
+    """Give the lead to an officer of its park (park managers; an officer may take an
+    unassigned lead himself). The history keeps who had it; the new owner is told."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from yuanqu.accounts.gates import assignable_officers, can_assign_in_park
+
+    _require_editable(actor, lead)
+    lead = _locked_lead(lead)
+    taking_it = owner is not None and owner.pk == actor.pk and lead.owner_id is None
+    if not (can_assign_in_park(actor, lead.park_id) or taking_it):
+        raise PermissionDenied("只有园区管理员可以分配线索(专员可领取未分配的线索)。")
+    if lead.park_id is None:
+        raise ValidationError("线索尚未确定负责园区,不能分配。", code="no_park")
+    if owner is None or not assignable_officers(lead.park_id).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": "只能分配给该线索所属园区的招商人员。"})
+    if owner.pk == lead.owner_id:
+        return lead
+    previous = lead.owner_id
+    lead.owner = owner
+    lead.assigned_at = timezone.now()
+    lead.save(update_fields=["owner", "assigned_at", "updated_at"])
+    LeadEvent.objects.create(
+        lead=lead,
+        kind=LeadEvent.Kind.ASSIGNED,
+        actor=actor,
+        note=owner.get_full_name() or owner.username,
+        data={"from": previous, "to": owner.pk},
+    )
+    if owner.pk != actor.pk:
+        lead_id, owner_id = lead.pk, owner.pk
+        transaction.on_commit(lambda: _notify_new_owner(lead_id, owner_id), robust=True)
+    return lead
+
+
+def _notify_new_owner(lead_id: int, owner_id: int) -> None:
+    """E-mail and webhook to the new owner: the reference, kind and company, never the mobile."""
+    from dataclasses import replace
+
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+
+    from yuanqu.leads.notifications import get_webhook_backend, lead_notice
+
+    lead = Lead.objects.select_related("park", "industry").get(pk=lead_id)
+    owner = get_user_model().objects.get(pk=owner_id)
+    notice = replace(lead_notice(lead), headline=f"线索 {lead.reference} 已分配给 {owner.username}")
+    if owner.email:
+        subject = f"[招商工作台] 线索 {lead.reference} 已分配给您"
+        body = f"{notice.text()}\n公司:{lead.company or '—'}"
+        send_mail(subject, body, None, [owner.email])
+    get_webhook_backend().send(notice)
+
+
+@transaction.atomic
+def lead_mark_invalid(*, actor: Any, lead: Lead, reason: str) -> Lead:
+    from django.core.exceptions import ValidationError
+
+    _require_editable(actor, lead)
+    lead = _locked_lead(lead)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "请填写无效原因。"})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "原因不能超过 200 字。"})
+    if not lead.is_open:
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
+    old = lead.status
+    lead.status = Lead.Status.INVALID
+    lead.invalid_reason = reason
+    lead.last_activity_at = timezone.now()
+    lead.save(update_fields=["status", "invalid_reason", "last_activity_at", "updated_at"])
+    LeadEvent.objects.create(
+        lead=lead, kind=LeadEvent.Kind.INVALIDATED, actor=actor, note=reason,
+        data={"from": old},
+    )  # fmt: skip
+    return lead
+
+
+@transaction.atomic
+def lead_reopen(*, actor: Any, lead: Lead, reason: str = "") -> Lead:
+    """An invalid lead back to work (跟进中 when it has an owner, else 新线索). Withdrawn
+    leads stay closed: their submitter asked not to be contacted; merged ones live on in
+    the lead they were merged into."""
+    from django.core.exceptions import ValidationError
+
+    _require_editable(actor, lead)
+    lead = _locked_lead(lead)
+    if lead.status != Lead.Status.INVALID or lead.merged_into_id or lead.anonymised_at:
+        raise ValidationError(
+            "只有标记为无效(且未合并、未匿名化)的线索可以重新打开。", code="not_invalid"
+        )
+    lead.status = Lead.Status.FOLLOWING if lead.owner_id else Lead.Status.NEW
+    lead.invalid_reason = ""
+    lead.last_activity_at = timezone.now()
+    lead.save(update_fields=["status", "invalid_reason", "last_activity_at", "updated_at"])
+    LeadEvent.objects.create(
+        lead=lead, kind=LeadEvent.Kind.REOPENED, actor=actor,
+        note=" ".join((reason or "").split())[:300],
+    )  # fmt: skip
+    return lead
+
+
+def same_company(first: str, second: str) -> bool:
+    """Company names compared after folding (全角/半角, 繁/简, spaces, case)."""
+    from yuanqu.core.text import fold
+
+    def key(name: str) -> str:
+        return "".join(fold(name or "").split())
+
+    return bool(key(first)) and key(first) == key(second)
+
+
+@transaction.atomic
+def lead_merge(*, actor: Any, keep: Lead, other: Lead) -> Lead:
+    """Fold `other` into `keep`: its submissions, follow-ups and new-carrier flags move, both
+    histories stay (each says what happened), and `other` closes pointing at `keep`."""
+    from django.core.exceptions import ValidationError
+
+    from yuanqu.matching.models import LeadCarrierFlag
+
+    _require_editable(actor, keep)
+    _require_editable(actor, other)
+    first, second = sorted((keep.pk, other.pk))
+    locked = {
+        lead.pk: lead for lead in Lead.objects.select_for_update().filter(pk__in=[first, second])
+    }
+    keep, other = locked[keep.pk], locked[other.pk]
+    if keep.pk == other.pk:
+        raise ValidationError({"other": "不能与自身合并。"})
+    if keep.park_id != other.park_id:
+        raise ValidationError({"other": "只能合并同一园区的线索。"})
+    if not same_company(keep.company, other.company):
+        raise ValidationError({"other": "只能合并同一公司的线索。"})
+    for lead in (keep, other):
+        if lead.status == Lead.Status.CONVERTED or lead.anonymised_at or lead.merged_into_id:
+            raise ValidationError(
+                {"other": f"线索 {lead.reference} 已转项目、已匿名化或已合并,不能合并。"}
+            )
+    moved = other.submissions.update(lead=keep)
+    other.follow_ups.all().update(lead=keep)
+    duplicate_flags = LeadCarrierFlag.objects.filter(
+        lead=other, carrier_id__in=keep.carrier_flags.values("carrier_id")
+    )
+    duplicate_flags.delete()
+    LeadCarrierFlag.objects.filter(lead=other).update(lead=keep)
+    keep.submission_count += other.submission_count
+    keep.last_submitted_at = max(
+        filter(None, (keep.last_submitted_at, other.last_submitted_at)), default=None
+    )
+    keep.next_follow_up_on = min(
+        filter(None, (keep.next_follow_up_on, other.next_follow_up_on)), default=None
+    )
+    keep.last_activity_at = timezone.now()
+    keep.owner_id = keep.owner_id or other.owner_id
+    keep.save()
+    LeadEvent.objects.create(
+        lead=keep, kind=LeadEvent.Kind.MERGED_FROM, actor=actor,
+        note=f"合并了线索 {other.reference}({moved} 次提交)",
+        data={"lead_id": other.pk, "reference": other.reference, "submissions": moved},
+    )  # fmt: skip
+    old = other.status
+    other.status = Lead.Status.INVALID
+    other.invalid_reason = f"已合并到 {keep.reference}"
+    other.merged_into = keep
+    other.submission_count = 0
+    other.next_follow_up_on = None
+    other.save()
+    LeadEvent.objects.create(
+        lead=other, kind=LeadEvent.Kind.MERGED_INTO, actor=actor,
+        note=f"已合并到 {keep.reference}", data={"lead_id": keep.pk, "from": old},
+    )  # fmt: skip
+    _reindex(keep.pk)
+    _reindex(other.pk)
+    return keep
+
+
+def lead_mobile_reveal_recorded(*, user: Any, lead: Lead, reason: str, request: Any = None) -> str:
+    """The logged reveal of accounts.pii plus a line in the lead's own history (who and why;
+    never the number)."""
+    from yuanqu.accounts.pii import lead_mobile_reveal
+
+    with transaction.atomic():
+        mobile = lead_mobile_reveal(user=user, lead=lead, reason=reason, request=request)
+        LeadEvent.objects.create(
+            lead=lead,
+            kind=LeadEvent.Kind.MOBILE_REVEALED,
+            actor=user,
+            note=" ".join(reason.split())[:300],
+        )
+    return mobile

@@ -185,42 +185,21 @@ def need_delete(request: HtmxHttpRequest, token: str) -> HttpResponse:
 
 
 # ---------------------------------------------------------------------------------------
-# Staff: what the person saw, the history, and re-running the match
+# Staff: the lead's page moved to the workbench; old links (e-mails, bookmarks) still work.
 
 
 @require_GET
 @staff_required
 def staff_lead_detail(request: HtmxHttpRequest, lead_id: int) -> HttpResponse:
-    from yuanqu.accounts.gates import lead_for_user_or_404, user_can_edit_park
-    from yuanqu.accounts.pii import mask_mobile
-    from yuanqu.matching.services import lead_flags_mark_seen
+    from yuanqu.accounts.gates import lead_for_user_or_404
 
-    lead = lead_for_user_or_404(request.user, lead_id)
-    # Read before marking them seen, so this visit still shows which ones are new.
-    flags = list(lead.carrier_flags.select_related("carrier").order_by("-created_at", "-id")[:20])
-    if any(flag.seen_at is None for flag in flags) and user_can_edit_park(
-        request.user, lead.park_id
-    ):
-        # Only those who work the lead clear its flags (leadership reads without doing so).
-        lead_flags_mark_seen(lead=lead)
-    context = {
-        "lead": lead,
-        "masked_mobile": mask_mobile(lead.mobile),
-        "events": lead.events.select_related("actor").order_by("created_at", "id"),
-        "submissions": lead.submissions.order_by("created_at", "id"),
-        "flags": flags,
-        **lead_results_context(lead),
-    }
-    return _private(render(request, "leads/lead_staff_detail.html", context))
+    lead = lead_for_user_or_404(request.user, lead_id)  # another park's id: 404, as before
+    return redirect("inbox:detail", lead_id=lead.pk)
 
 
 @require_POST
 @staff_required
-def staff_lead_rematch(request: HtmxHttpRequest, lead_id: int) -> HttpResponse:
-    from yuanqu.accounts.gates import lead_for_user_or_404
-    from yuanqu.matching.services import lead_match_rerun
+def staff_lead_rematch(request: HttpRequest, lead_id: int) -> HttpResponse:
+    from yuanqu.leads.inbox_views import lead_rematch
 
-    lead = lead_for_user_or_404(request.user, lead_id, for_change=True)
-    lead_match_rerun(lead=lead, actor=request.user)
-    messages.success(request, _("已按当前载体重新匹配。"))
-    return redirect("leads:staff_detail", lead_id=lead.pk)
+    return lead_rematch(request, lead_id=lead_id)

@@ -190,6 +190,25 @@ def _workbench_urls(samples: dict[str, str]) -> list[str]:
     ]
 
 
+def test_leadership_reads_the_workbench_but_every_post_is_refused(login_as, leadership, park_a):
+    from yuanqu.leads.models import Lead, LeadEvent
+    from yuanqu.pipeline.models import Project
+
+    samples = {"lead_id": str(make_lead(park=park_a, company="甲方公司").pk)}
+    samples.update(_workbench_samples(park_a))
+    client = login_as(leadership)
+    urls = _workbench_urls(samples)
+    assert any("/projects/" in url for url in urls) and any("/leads/" in url for url in urls)
+    before = (Project.objects.get().version, Lead.objects.get().status, LeadEvent.objects.count())
+
+    for path in urls:
+        response = client.post(path, {"reason": "x", "to_stage": "terminated"})
+
+        assert response.status_code in {403, 405}, (path, response.status_code)
+    after = (Project.objects.get().version, Lead.objects.get().status, LeadEvent.objects.count())
+    assert after == before
+
+
 # --- the admin of every park-scoped model ----------------------------------------------
 
 

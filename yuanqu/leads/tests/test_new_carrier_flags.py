@@ -52,7 +52,7 @@ def test_the_lead_list_counts_unseen_new_carriers_with_a_link_to_the_lead_page(
     )
 
     assert "2 个新载体" in content
-    assert reverse("leads:staff_detail", args=[lead.pk]) in content
+    assert reverse("inbox:detail", args=[lead.pk]) in content
 
 
 def test_the_lead_list_query_count_does_not_grow_with_flagged_leads(
@@ -77,20 +77,20 @@ def test_the_park_officer_sees_new_marks_once_and_then_they_are_cleared(
     flag = _flag(lead, park_a)
     client = login_as(investment_officer)
 
-    first = client.get(reverse("leads:staff_detail", args=[lead.pk])).content.decode()
-    second = client.get(reverse("leads:staff_detail", args=[lead.pk])).content.decode()
+    first = client.get(reverse("inbox:detail", args=[lead.pk])).content.decode()
+    second = client.get(reverse("inbox:detail", args=[lead.pk])).content.decode()
 
     flag.refresh_from_db()
     assert flag.seen_at is not None
-    assert '<span class="badge">新</span>' in first
-    assert '<span class="badge">新</span>' not in second
+    assert '<span class="wb-badge wb-badge-warn">新</span>' in first
+    assert '<span class="wb-badge wb-badge-warn">新</span>' not in second
 
 
 def test_leadership_reading_a_lead_leaves_its_new_carriers_unseen(login_as, leadership, park_a):
     lead = make_lead(park=park_a)
     flag = _flag(lead, park_a)
 
-    response = login_as(leadership).get(reverse("leads:staff_detail", args=[lead.pk]))
+    response = login_as(leadership).get(reverse("inbox:detail", args=[lead.pk]))
 
     flag.refresh_from_db()
     assert response.status_code == 200

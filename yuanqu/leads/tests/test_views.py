@@ -259,7 +259,7 @@ def test_staff_of_the_leads_park_see_what_the_person_saw_with_the_mobile_masked(
         match_snapshot={"carriers": [], "parks": [], "near_misses": []},
     )
 
-    response = login_as(investment_officer).get(reverse("leads:staff_detail", args=[lead.pk]))
+    response = login_as(investment_officer).get(reverse("inbox:detail", args=[lead.pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -269,7 +269,7 @@ def test_staff_of_the_leads_park_see_what_the_person_saw_with_the_mobile_masked(
 
 def test_staff_of_another_park_cannot_see_the_lead(login_as, park_a, other_park_officer):
     lead = make_lead(park=park_a)
-    response = login_as(other_park_officer).get(reverse("leads:staff_detail", args=[lead.pk]))
+    response = login_as(other_park_officer).get(reverse("inbox:detail", args=[lead.pk]))
     assert response.status_code == 404
 
 
@@ -277,7 +277,7 @@ def test_staff_rerun_replaces_the_snapshot_and_records_it(login_as, park_a, inve
     lead = make_lead(park=park_a)
     carrier = make_carrier(park=park_a)
 
-    response = login_as(investment_officer).post(reverse("leads:staff_rematch", args=[lead.pk]))
+    response = login_as(investment_officer).post(reverse("inbox:rematch", args=[lead.pk]))
 
     assert response.status_code == 302
     lead.refresh_from_db()
@@ -299,9 +299,7 @@ def test_staff_see_both_submissions_of_a_merged_lead(login_as, park_a, investmen
     lead_submit(data={**data, "need_text": "第二次"}, idempotency_key="k2", ip=None)
 
     html = (
-        login_as(investment_officer)
-        .get(reverse("leads:staff_detail", args=[lead.pk]))
-        .content.decode()
+        login_as(investment_officer).get(reverse("inbox:detail", args=[lead.pk])).content.decode()
     )
 
     assert "第一次" in html and "第二次" in html

@@ -10,7 +10,7 @@ from yuanqu.parks.models import Park
 
 
 class Command(BaseCommand):
-    help = "重建站内搜索索引(资讯、园区、载体)。"
+    help = "重建站内搜索索引(资讯、园区、载体、线索、项目、企业)。"
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--kind", choices=search.KINDS, action="append", help="只重建某一类")
@@ -34,6 +34,18 @@ class Command(BaseCommand):
                     for park in Park.objects.filter(is_active=True).iterator(chunk_size=1000)
                 )
                 count = search.index_documents(kind=kind, documents=documents)
+            elif kind == "lead":
+                from yuanqu.leads.search_index import leads_reindex_all
+
+                count = leads_reindex_all()
+            elif kind == "project":
+                from yuanqu.pipeline.search_index import projects_reindex_all
+
+                count = projects_reindex_all()
+            elif kind == "enterprise":
+                from yuanqu.enterprises.search_index import enterprises_reindex_all
+
+                count = enterprises_reindex_all()
             else:
                 count = 0
                 for carrier in Carrier.objects.all().iterator(chunk_size=1000):

@@ -1,0 +1,223 @@
+"""What the leads inbox reads: the filtered, sorted list of the user's leads, its status tabs,
+and the 超时未分配 flag. Each costs a fixed number of queries whatever the number of leads
+(guarded in tests): the list's park, owner, industry and unseen-flag count come with the rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.utils import timezone
+
+from yuanqu.accounts import gates
+from yuanqu.core import search
+from yuanqu.leads.models import Lead
+
+SEARCH_LIMIT = 5000
+OPEN_STATUSES = (Lead.Status.NEW, Lead.Status.FOLLOWING)
+_INDUSTRY = re.compile(r"^(?:[A-T]|\d{2})$")
+SORTS: dict[str, tuple[Any, ...]] = {
+    "new": ("-created_at", "-id"),
+    "activity": ("-last_activity_at", "-id"),
+    # Due first; leads without a next date last (on either database).
+    "due": (F("next_follow_up_on").asc(nulls_last=True), "id"),
+}
+# What a row of the list shows; reading only these skips the heavy columns (the match
+# snapshot, need text) on every page.
+ROW_FIELDS = (
+    "reference", "company", "kind", "deal", "intended_use", "status", "created_at",
+    "last_activity_at", "next_follow_up_on", "owner_id", "park_id", "industry_id",
+    "submission_count", "anonymised_at", "mobile", "area_min_m2", "area_max_m2",
+    "park__name", "park__short_name", "owner__username", "owner__first_name",
+    "owner__last_name", "industry__code", "industry__name",
+)  # fmt: skip
+
+
+def _parse_date(raw: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(raw or "").strip())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    status: str = ""
+    owner: str = ""  # "me", "none" or a user id
+    park_id: int | None = None
+    industry: str = ""
+    kind: str = ""
+    deal: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    unseen: bool = False
+    due: str = ""  # "today" or "overdue"
+    q: str = ""
+    sort: str = "new"
+
+    def as_query(self, **changes: Any) -> dict[str, str]:
+        """The filters as GET parameters (for tabs, pagination and export links)."""
+        filters = replace(self, **changes)
+        query = {
+            "status": filters.status,
+            "owner": filters.owner,
+            "park": str(filters.park_id or ""),
+            "industry": filters.industry,
+            "kind": filters.kind,
+            "deal": filters.deal,
+            "date_from": filters.date_from.isoformat() if filters.date_from else "",
+            "date_to": filters.date_to.isoformat() if filters.date_to else "",
+            "unseen": "1" if filters.unseen else "",
+            "due": filters.due,
+            "q": filters.q,
+            "sort": "" if filters.sort == "new" else filters.sort,
+        }
+        return {key: value for key, value in query.items() if value}
+
+
+def lead_filters_from_query(query: QueryDict | dict, *, user: Any) -> LeadFilters:
+    """Filters from GET parameters; unknown or malformed values are ignored (a stale bookmark
+    shows the user's own list, never an error or another park's leads)."""
+    park_id: int | None = None
+    raw_park = str(query.get("park") or "")
+    if raw_park.isdigit():
+        visible = gates.visible_park_ids(user)
+        if visible is None or int(raw_park) in visible:
+            park_id = int(raw_park)
+    status = str(query.get("status") or "")
+    owner = str(query.get("owner") or "")
+    industry = str(query.get("industry") or "").strip().upper()
+    kind = str(query.get("kind") or "")
+    deal = str(query.get("deal") or "")
+    due = str(query.get("due") or "")
+    sort = str(query.get("sort") or "new")
+    return LeadFilters(
+        status=status if status in Lead.Status.values else "",
+        owner=owner if owner in ("me", "none") or owner.isdigit() else "",
+        park_id=park_id,
+        industry=industry if _INDUSTRY.match(industry) else "",
+        kind=kind if kind in Lead.Kind.values else "",
+        deal=deal if deal in Lead.Deal.values else "",
+        date_from=_parse_date(query.get("date_from")),
+        date_to=_parse_date(query.get("date_to")),
+        unseen=str(query.get("unseen") or "") in ("1", "on", "true"),
+        due=due if due in ("today", "overdue") else "",
+        q=str(query.get("q") or "").strip()[: search.MAX_QUERY_CHARS],
+        sort=sort if sort in SORTS else "new",
+    )
+
+
+def _search_q(text: str) -> Q:
+    ids = search.matching_ids(kind="lead", query=text, limit=SEARCH_LIMIT)
+    if connection.vendor == "postgresql" and len(ids) > 100:
+        return Q(pk__in=RawSQL("SELECT unnest(%s::integer[])", [ids]))
+    return Q(pk__in=ids)
+
+
+def _filtered(
+    user: Any, filters: LeadFilters, *, today: date, with_status: bool = True
+) -> QuerySet[Lead]:
+    from yuanqu.matching.models import LeadCarrierFlag
+
+    queryset = gates.lead_queryset_for_user(user).filter(merged_into__isnull=True)
+    if with_status and filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.owner == "me":
+        queryset = queryset.filter(owner=user)
+    elif filters.owner == "none":
+        queryset = queryset.filter(owner__isnull=True)
+    elif filters.owner:
+        queryset = queryset.filter(owner_id=int(filters.owner))
+    if filters.park_id is not None:
+        queryset = queryset.filter(park_id=filters.park_id)
+    if filters.industry:
+        if filters.industry.isalpha():
+            queryset = queryset.filter(industry__section=filters.industry)
+        else:
+            queryset = queryset.filter(industry__code__startswith=filters.industry)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.deal:
+        queryset = queryset.filter(deal=filters.deal)
+    if filters.date_from:
+        queryset = queryset.filter(created_at__date__gte=filters.date_from)
+    if filters.date_to:
+        queryset = queryset.filter(created_at__date__lte=filters.date_to)
+    if filters.unseen:
+        queryset = queryset.filter(
+            pk__in=LeadCarrierFlag.objects.filter(seen_at__isnull=True).values("lead_id")
+        )
+    if filters.due == "today":
+        queryset = queryset.filter(status__in=OPEN_STATUSES, next_follow_up_on=today)
+    elif filters.due == "overdue":
+        queryset = queryset.filter(status__in=OPEN_STATUSES, next_follow_up_on__lt=today)
+    if filters.q:
+        queryset = queryset.filter(_search_q(filters.q))
+    return queryset
+
+
+def lead_list_for_user(
+    *, user: Any, filters: LeadFilters, today: date | None = None
+) -> QuerySet[Lead]:
+    """The user's leads, filtered and in a stable order, with the row's relations and the
+    number of unseen new-carrier flags loaded."""
+    from yuanqu.matching.models import LeadCarrierFlag
+
+    today = today or timezone.localdate()
+    unseen = (
+        LeadCarrierFlag.objects.filter(lead=OuterRef("pk"), seen_at__isnull=True)
+        .order_by()
+        .values("lead")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    queryset = (
+        _filtered(user, filters, today=today)
+        .select_related("park", "owner", "industry")
+        .only(*ROW_FIELDS)
+        .annotate(unseen_flag_count=Coalesce(Subquery(unseen), 0))
+    )
+    return queryset.order_by(*SORTS[filters.sort])
+
+
+def lead_status_counts(
+    *, user: Any, filters: LeadFilters, today: date | None = None
+) -> dict[str, int]:
+    """Per status, the leads matching the other filters (one aggregate query)."""
+    today = today or timezone.localdate()
+    queryset = _filtered(user, filters, today=today, with_status=False)
+    aggregates = {status: Count("pk", filter=Q(status=status)) for status in Lead.Status.values}
+    counts = queryset.aggregate(all=Count("pk"), **aggregates)
+    return {key: value or 0 for key, value in counts.items()}
+
+
+def working_days_before(moment: datetime, days: int) -> datetime:
+    """The moment `days` working days (Monday to Friday) before `moment`: a lead submitted on
+    Friday evening is late on Monday evening, not on Saturday. Public holidays are not known
+    here (China's 调休 calendar changes yearly), so they count as working days."""
+    result = moment
+    remaining = days
+    while remaining > 0:
+        result -= timedelta(days=1)
+        if result.weekday() < 5:
+            remaining -= 1
+    return result
+
+
+def unassigned_cutoff(*, now: datetime | None = None) -> datetime:
+    """New leads without an owner created before this moment are flagged 超时未分配."""
+    now = timezone.localtime(now or timezone.now())
+    return working_days_before(now, settings.LEAD_UNASSIGNED_FLAG_WORKING_DAYS)
+
+
+def is_late_unassigned(lead: Lead, cutoff: datetime) -> bool:
+    return lead.owner_id is None and lead.status == Lead.Status.NEW and lead.created_at < cutoff
