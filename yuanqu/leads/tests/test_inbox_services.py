@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _follow_up(actor, lead, **fields):
-    values = {
+    values: dict[str, Any] = {
         "channel": "call",
         "happened_at": timezone.now(),
         "notes": "电话沟通,下周看厂房",

@@ -1,5 +1,5 @@
 import io
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -126,7 +126,7 @@ def test_pages_keep_a_stable_order_when_leads_share_a_time(login_as, investment_
 
 
 def test_a_weekend_does_not_count_as_a_working_day():
-    monday_evening = timezone.make_aware(datetime(2026, 12, 7, 18, 0))
+    monday_evening = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
 
     assert working_days_before(monday_evening, 1).weekday() == 4  # Friday
 
