@@ -39,14 +39,44 @@ class LeadNotice:
         return f"{self.title}\n{self.summary}\n匹配园区:{parks}\n查看:{self.staff_url}"
 
 
+@dataclass(frozen=True)
+class StaffNotice:
+    """Any other message to staff through the same backends (assignments, daily digests)."""
+
+    reference: str  # what the log line names: a lead reference or "digest:<username>"
+    summary: str
+    headline: str
+    body: str
+
+    @property
+    def title(self) -> str:
+        return self.headline
+
+    def text(self) -> str:
+        return f"{self.headline}\n{self.body}"
+
+
+class Notice(Protocol):
+    @property
+    def reference(self) -> str: ...
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    def text(self) -> str: ...
+
+
 class WebhookBackend(Protocol):
-    def send(self, notice: LeadNotice) -> None: ...
+    def send(self, notice: Notice) -> None: ...
 
 
 class LoggingWebhookBackend:
     """Default: write the notice to the log (reference and need only, no personal data)."""
 
-    def send(self, notice: LeadNotice) -> None:
+    def send(self, notice: Notice) -> None:
         logger.info("lead notice %s: %s", notice.reference, notice.summary)
 
 
@@ -56,10 +86,10 @@ class _JsonWebhookBackend:
     def __init__(self, url: str | None = None) -> None:
         self.url = url if url is not None else settings.LEAD_WEBHOOK_URL
 
-    def payload(self, notice: LeadNotice) -> dict:
+    def payload(self, notice: Notice) -> dict:
         raise NotImplementedError
 
-    def send(self, notice: LeadNotice) -> None:
+    def send(self, notice: Notice) -> None:
         if not self.url:
             raise RuntimeError("LEAD_WEBHOOK_URL is not set")
         request = urllib.request.Request(
@@ -78,14 +108,14 @@ class _JsonWebhookBackend:
 class WeComWebhookBackend(_JsonWebhookBackend):
     """企业微信群机器人 (markdown message)."""
 
-    def payload(self, notice: LeadNotice) -> dict:
+    def payload(self, notice: Notice) -> dict:
         return {"msgtype": "markdown", "markdown": {"content": notice.text()}}
 
 
 class DingTalkWebhookBackend(_JsonWebhookBackend):
     """钉钉自定义机器人 (markdown message; add the keyword 新需求 to the robot's security)."""
 
-    def payload(self, notice: LeadNotice) -> dict:
+    def payload(self, notice: Notice) -> dict:
         return {"msgtype": "markdown", "markdown": {"title": notice.title, "text": notice.text()}}
 
 

@@ -653,21 +653,24 @@ def lead_assign(*, actor: Any, lead: Lead, owner: Any) -> Lead:
 
 
 def _notify_new_owner(lead_id: int, owner_id: int) -> None:
-    """E-mail and webhook to the new owner: the reference, kind and company, never the mobile."""
-    from dataclasses import replace
-
+    """E-mail and webhook to the new owner: reference, need and link; as with every staff
+    notice, no company, name or mobile (those are read, and unmasked, in the workbench)."""
     from django.contrib.auth import get_user_model
     from django.core.mail import send_mail
 
-    from yuanqu.leads.notifications import get_webhook_backend, lead_notice
+    from yuanqu.leads.notifications import StaffNotice, get_webhook_backend, lead_notice
 
     lead = Lead.objects.select_related("park", "industry").get(pk=lead_id)
     owner = get_user_model().objects.get(pk=owner_id)
-    notice = replace(lead_notice(lead), headline=f"线索 {lead.reference} 已分配给 {owner.username}")
+    base = lead_notice(lead)
+    notice = StaffNotice(
+        reference=lead.reference,
+        summary=base.summary,
+        headline=f"线索 {lead.reference} 已分配给 {owner.username}",
+        body=f"{base.summary}\n查看:{base.staff_url}",
+    )
     if owner.email:
-        subject = f"[招商工作台] 线索 {lead.reference} 已分配给您"
-        body = f"{notice.text()}\n公司:{lead.company or '—'}"
-        send_mail(subject, body, None, [owner.email])
+        send_mail(f"[招商工作台] {notice.title}", notice.text(), None, [owner.email])
     get_webhook_backend().send(notice)
 
 
