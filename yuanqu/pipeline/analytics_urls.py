@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from yuanqu.pipeline import analytics_views
+
+urlpatterns = [
+    path("analytics/", analytics_views.analytics_page, name="analytics"),
+    path("analytics/projects/", analytics_views.analytics_projects, name="analytics_projects"),
+]
