@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -111,12 +109,7 @@ def _search_q(text: str) -> Q:
     code = credit_codes.normalise(text)
     if len(code) == 18 and code.isalnum() and credit_codes.is_valid(code):
         return Q(credit_code=code)
-    ids = search.matching_ids(kind="enterprise", query=text, limit=SEARCH_LIMIT)
-    if connection.vendor == "postgresql" and len(ids) > 100:
-        # One array parameter instead of thousands: a common word otherwise costs more in
-        # building and sending the IN list (twice: count and page) than in the search.
-        return Q(pk__in=RawSQL("SELECT unnest(%s::integer[])", [ids]))
-    return Q(pk__in=ids)
+    return search.id_filter(search.matching_ids(kind="enterprise", query=text, limit=SEARCH_LIMIT))
 
 
 def enterprise_list_for_user(

@@ -56,7 +56,9 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_GET
 @gates.staff_required
 def inbox_list(request: HttpRequest) -> HttpResponse:
-    filters = selectors.lead_filters_from_query(request.GET, user=request.user)
+    filters = selectors.with_search_done(
+        selectors.lead_filters_from_query(request.GET, user=request.user)
+    )
     leads = selectors.lead_list_for_user(user=request.user, filters=filters)
     page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.lead_status_counts(user=request.user, filters=filters)

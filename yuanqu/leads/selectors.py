@@ -11,15 +11,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
 from yuanqu.accounts import gates
 from yuanqu.core import search
+from yuanqu.core.periods import on_days
 from yuanqu.leads.models import Lead
 
 SEARCH_LIMIT = 5000
@@ -63,6 +62,8 @@ class LeadFilters:
     due: str = ""  # "today" or "overdue"
     q: str = ""
     sort: str = "new"
+    # The ids the full-text search found, looked up once per request (see with_search_done).
+    matched_ids: tuple[int, ...] | None = None
 
     def as_query(self, **changes: Any) -> dict[str, str]:
         """The filters as GET parameters (for tabs, pagination and export links)."""
@@ -116,11 +117,13 @@ def lead_filters_from_query(query: QueryDict | dict, *, user: Any) -> LeadFilter
     )
 
 
-def _search_q(text: str) -> Q:
-    ids = search.matching_ids(kind="lead", query=text, limit=SEARCH_LIMIT)
-    if connection.vendor == "postgresql" and len(ids) > 100:
-        return Q(pk__in=RawSQL("SELECT unnest(%s::integer[])", [ids]))
-    return Q(pk__in=ids)
+def with_search_done(filters: LeadFilters) -> LeadFilters:
+    """The filters with the full-text search already run, so the list and its tabs share
+    one search."""
+    if not filters.q or filters.matched_ids is not None:
+        return filters
+    ids = search.matching_ids(kind="lead", query=filters.q, limit=SEARCH_LIMIT)
+    return replace(filters, matched_ids=tuple(ids))
 
 
 def _filtered(
@@ -148,10 +151,8 @@ def _filtered(
         queryset = queryset.filter(kind=filters.kind)
     if filters.deal:
         queryset = queryset.filter(deal=filters.deal)
-    if filters.date_from:
-        queryset = queryset.filter(created_at__date__gte=filters.date_from)
-    if filters.date_to:
-        queryset = queryset.filter(created_at__date__lte=filters.date_to)
+    if filters.date_from or filters.date_to:
+        queryset = queryset.filter(on_days("created_at", filters.date_from, filters.date_to))
     if filters.unseen:
         queryset = queryset.filter(
             pk__in=LeadCarrierFlag.objects.filter(seen_at__isnull=True).values("lead_id")
@@ -161,7 +162,7 @@ def _filtered(
     elif filters.due == "overdue":
         queryset = queryset.filter(status__in=OPEN_STATUSES, next_follow_up_on__lt=today)
     if filters.q:
-        queryset = queryset.filter(_search_q(filters.q))
+        queryset = queryset.filter(search.id_filter(with_search_done(filters).matched_ids or ()))
     return queryset
 
 

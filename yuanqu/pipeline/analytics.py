@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from yuanqu.core.periods import on_days
 from yuanqu.leads.models import Lead
 from yuanqu.parks.models import Park
 from yuanqu.pipeline import calculations
@@ -197,9 +198,8 @@ def stage_analytics(*, parks: QuerySet[Park], date_from: date, date_to: date) ->
 
     leads = Lead.objects.filter(
         park__in=[park.pk for park in park_list],
-        created_at__date__range=(date_from, date_to),
         merged_into__isnull=True,
-    )
+    ).filter(on_days("created_at", date_from, date_to))
     for row in (
         leads.order_by()
         .values("park_id")
@@ -330,7 +330,7 @@ def projects_behind(
         projects = projects.filter(pk__in=quick)
     elif metric == "lead_signed":
         projects = projects.filter(
-            lead__created_at__date__range=period,
+            on_days("lead__created_at", date_from, date_to),
             lead__merged_into__isnull=True,
             signed_on__isnull=False,
         )

@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
@@ -96,10 +94,7 @@ def project_filters_from_query(query: QueryDict | dict, *, user: Any) -> Project
 
 
 def _search_q(text: str) -> Q:
-    ids = search.matching_ids(kind="project", query=text, limit=SEARCH_LIMIT)
-    if connection.vendor == "postgresql" and len(ids) > 100:
-        return Q(pk__in=RawSQL("SELECT unnest(%s::integer[])", [ids]))
-    return Q(pk__in=ids)
+    return search.id_filter(search.matching_ids(kind="project", query=text, limit=SEARCH_LIMIT))
 
 
 def _open_alerts(kind: str = "") -> QuerySet[ProjectAlert]:
