@@ -211,6 +211,12 @@ def setup() -> None:
         pass
     else:
         leads_reindex_all()
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum would have by the time anyone opens the pages.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(f"{PARKS} parks, {LEADS} leads, {PROJECTS} projects, {ENTERPRISES} enterprises")
 
 

@@ -39,6 +39,10 @@ SORTS = {
     "investment": ("-agreed_investment_yi", "-id"),
 }
 BOARD_STAGES = (*STAGE_ORDER, Stage.TERMINATED)
+# What a row of the table shows (the export reads whole rows).
+TABLE_FIELDS = (
+    *CARD_FIELDS, "officer__username", "officer__first_name", "officer__last_name",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

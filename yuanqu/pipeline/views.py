@@ -97,7 +97,10 @@ def project_board(request: HttpRequest) -> HttpResponse:
 def project_table(request: HttpRequest) -> HttpResponse:
     parts = _filter_parts(request)
     queryset = selectors.project_list_for_user(user=request.user, filters=parts["filters"])
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset = queryset.select_related(None).select_related("park", "officer")
+    page = Paginator(queryset.only(*selectors.TABLE_FIELDS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = _context(page=page, projects=page.object_list, view="table", **parts)
     return _private(render(request, "pipeline/project_table.html", context))
 
