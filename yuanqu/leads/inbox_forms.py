@@ -37,6 +37,7 @@ class LeadFollowUpForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         now = timezone.localtime().replace(second=0, microsecond=0)
         kwargs.setdefault("initial", {"happened_at": now})
+        kwargs.setdefault("auto_id", "follow_%s")
         super().__init__(*args, **kwargs)
 
 
@@ -52,6 +53,7 @@ class LeadAssignForm(forms.Form):
     )
 
     def __init__(self, *args: Any, officers: QuerySet, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "assign_%s")
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = officers  # type: ignore[attr-defined]
 
@@ -66,9 +68,17 @@ class LeadInvalidateForm(forms.Form):
         },
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "invalid_%s")  # several forms share a page
+        super().__init__(*args, **kwargs)
+
 
 class LeadReopenForm(forms.Form):
     reason = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "reopen_%s")  # several forms share a page
+        super().__init__(*args, **kwargs)
 
 
 class LeadMergeForm(forms.Form):
@@ -78,3 +88,7 @@ class LeadMergeForm(forms.Form):
         help_text=_("同一公司的另一条线索(如 XQ20261201-0003);它的提交和跟进记录将并入本线索。"),
         error_messages={"required": _("请填写线索编号。")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "merge_%s")  # several forms share a page
+        super().__init__(*args, **kwargs)

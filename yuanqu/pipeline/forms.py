@@ -140,6 +140,7 @@ class StageMoveForm(forms.Form):
     version = VersionField()
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "move_%s")
         super().__init__(*args, **kwargs)
 
         self.fields["to_stage"].choices = [  # type: ignore[attr-defined]
@@ -169,6 +170,7 @@ class AssignForm(forms.Form):
     version = VersionField()
 
     def __init__(self, *args: Any, officers: QuerySet, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "assign_%s")
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
 
@@ -178,15 +180,27 @@ class FundingForm(forms.Form):
     amount_yi = _decimal(_("到位资金(亿元)"), places=4)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "funding_%s")  # several forms share a page
+        super().__init__(*args, **kwargs)
+
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("节点"), max_length=100)
     due_on = date_field(_("计划完成日期"), required=True)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "milestone_%s")  # several forms share a page
+        super().__init__(*args, **kwargs)
+
 
 class MilestoneDoneForm(forms.Form):
     done_on = date_field(_("实际完成日期"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "done_%s")  # several forms share a page
+        super().__init__(*args, **kwargs)
 
 
 class ProblemForm(forms.Form):
@@ -195,6 +209,10 @@ class ProblemForm(forms.Form):
     )
     department = forms.CharField(label=_("责任部门"), max_length=100)
     raised_on = date_field(_("提出日期"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "problem_%s")  # several forms share a page
+        super().__init__(*args, **kwargs)
 
 
 class ProblemUpdateForm(forms.Form):
@@ -206,6 +224,10 @@ class ProblemUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     resolved_on = date_field(_("解决日期"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "problem_update_%s")  # several forms share a page
+        super().__init__(*args, **kwargs)
 
 
 class FollowUpForm(forms.Form):
@@ -224,4 +246,5 @@ class FollowUpForm(forms.Form):
         kwargs.setdefault(
             "initial", {"happened_at": timezone.localtime().replace(second=0, microsecond=0)}
         )
+        kwargs.setdefault("auto_id", "follow_%s")
         super().__init__(*args, **kwargs)
