@@ -3,7 +3,6 @@ cultivation-target progress of the parks a user may see."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.accounts import gates
-from yuanqu.core import search
+from yuanqu.core import list_filters, search
 from yuanqu.enterprises import calculations
 from yuanqu.enterprises import credit_code as credit_codes
 from yuanqu.enterprises.models import CultivationTarget, Enterprise
@@ -37,7 +36,6 @@ FLAG_CHOICES: list[tuple[str, Any]] = [
     ("unicorn", _("独角兽企业")),
 ]
 FLAG_VALUES = frozenset(value for value, _label in FLAG_CHOICES)
-_INDUSTRY = re.compile(r"^(?:[A-T]|\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -57,18 +55,12 @@ class EnterpriseFilters:
 def enterprise_filters_from_query(query: QueryDict | dict, *, user: Any) -> EnterpriseFilters:
     """Filters from GET parameters; unknown or malformed values are ignored (a bookmarked URL
     of a park no longer visible shows the user's own list rather than an error)."""
-    park_id: int | None = None
-    raw_park = str(query.get("park") or "")
-    if raw_park.isdigit():
-        visible = gates.visible_park_ids(user)
-        if visible is None or int(raw_park) in visible:
-            park_id = int(raw_park)
+    park_id = list_filters.visible_park_id(query, user=user)
     flag = str(query.get("flag") or "")
-    industry = str(query.get("industry") or "").strip().upper()
     return EnterpriseFilters(
         park_id=park_id,
         flag=flag if flag in FLAG_VALUES else "",
-        industry=industry if _INDUSTRY.match(industry) else "",
+        industry=list_filters.industry_code(query),
         q=str(query.get("q") or "").strip()[: search.MAX_QUERY_CHARS],
     )
 
@@ -124,10 +116,7 @@ def enterprise_list_for_user(
     if filters.flag:
         queryset = queryset.filter(flag_q(filters.flag, today=today))
     if filters.industry:
-        if filters.industry.isalpha():
-            queryset = queryset.filter(industry__section=filters.industry)
-        else:
-            queryset = queryset.filter(industry__code__startswith=filters.industry)
+        queryset = queryset.filter(list_filters.industry_q(filters.industry))
     if filters.q:
         queryset = queryset.filter(_search_q(filters.q))
     return queryset.order_by("name", "id")

@@ -5,7 +5,6 @@ and the 超时未分配 flag. Each costs a fixed number of queries whatever the 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,13 +16,12 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from yuanqu.accounts import gates
-from yuanqu.core import search
+from yuanqu.core import list_filters, search
 from yuanqu.core.periods import on_days
 from yuanqu.leads.models import Lead
 
 SEARCH_LIMIT = 5000
 OPEN_STATUSES = (Lead.Status.NEW, Lead.Status.FOLLOWING)
-_INDUSTRY = re.compile(r"^(?:[A-T]|\d{2})$")
 SORTS: dict[str, tuple[Any, ...]] = {
     "new": ("-created_at", "-id"),
     "activity": ("-last_activity_at", "-id"),
@@ -88,15 +86,9 @@ class LeadFilters:
 def lead_filters_from_query(query: QueryDict | dict, *, user: Any) -> LeadFilters:
     """Filters from GET parameters; unknown or malformed values are ignored (a stale bookmark
     shows the user's own list, never an error or another park's leads)."""
-    park_id: int | None = None
-    raw_park = str(query.get("park") or "")
-    if raw_park.isdigit():
-        visible = gates.visible_park_ids(user)
-        if visible is None or int(raw_park) in visible:
-            park_id = int(raw_park)
+    park_id = list_filters.visible_park_id(query, user=user)
     status = str(query.get("status") or "")
     owner = str(query.get("owner") or "")
-    industry = str(query.get("industry") or "").strip().upper()
     kind = str(query.get("kind") or "")
     deal = str(query.get("deal") or "")
     due = str(query.get("due") or "")
@@ -105,7 +97,7 @@ def lead_filters_from_query(query: QueryDict | dict, *, user: Any) -> LeadFilter
         status=status if status in Lead.Status.values else "",
         owner=owner if owner in ("me", "none") or owner.isdigit() else "",
         park_id=park_id,
-        industry=industry if _INDUSTRY.match(industry) else "",
+        industry=list_filters.industry_code(query),
         kind=kind if kind in Lead.Kind.values else "",
         deal=deal if deal in Lead.Deal.values else "",
         date_from=_parse_date(query.get("date_from")),
@@ -143,10 +135,7 @@ def _filtered(
     if filters.park_id is not None:
         queryset = queryset.filter(park_id=filters.park_id)
     if filters.industry:
-        if filters.industry.isalpha():
-            queryset = queryset.filter(industry__section=filters.industry)
-        else:
-            queryset = queryset.filter(industry__code__startswith=filters.industry)
+        queryset = queryset.filter(list_filters.industry_q(filters.industry))
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.deal:

@@ -4,7 +4,6 @@ the number of projects (guarded in tests)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -14,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from yuanqu.accounts import gates
-from yuanqu.core import search
+from yuanqu.core import list_filters, search
 from yuanqu.pipeline.models import (
     STAGE_ORDER,
     Milestone,
@@ -31,7 +30,6 @@ CARD_FIELDS = (
     "created_at", "last_activity_at", "stage_changed_at", "park__name", "park__short_name",
 )  # fmt: skip
 SEARCH_LIMIT = 5000
-_INDUSTRY = re.compile(r"^(?:[A-T]|\d{2})$")
 SORTS = {
     "new": ("-created_at", "-id"),
     "activity": ("-last_activity_at", "-id"),
@@ -73,15 +71,9 @@ class ProjectFilters:
 def project_filters_from_query(query: QueryDict | dict, *, user: Any) -> ProjectFilters:
     """Filters from GET parameters; unknown values are ignored rather than refused (a stale
     bookmark shows the user's own list)."""
-    park_id: int | None = None
-    raw_park = str(query.get("park") or "")
-    if raw_park.isdigit():
-        visible = gates.visible_park_ids(user)
-        if visible is None or int(raw_park) in visible:
-            park_id = int(raw_park)
+    park_id = list_filters.visible_park_id(query, user=user)
     stage = str(query.get("stage") or "")
     officer = str(query.get("officer") or "")
-    industry = str(query.get("industry") or "").strip().upper()
     key_level = str(query.get("key_level") or "")
     alert = str(query.get("alert") or "")
     sort = str(query.get("sort") or "new")
@@ -89,7 +81,7 @@ def project_filters_from_query(query: QueryDict | dict, *, user: Any) -> Project
         stage=stage if stage in Stage.values else "",
         officer=officer if officer in ("me", "none") or officer.isdigit() else "",
         park_id=park_id,
-        industry=industry if _INDUSTRY.match(industry) else "",
+        industry=list_filters.industry_code(query),
         key_level=key_level if key_level in ("city", "province", "any") else "",
         alert=alert if alert == "any" or alert in ProjectAlert.Kind.values else "",
         q=str(query.get("q") or "").strip()[: search.MAX_QUERY_CHARS],
@@ -123,10 +115,7 @@ def project_list_for_user(
     if filters.park_id is not None:
         queryset = queryset.filter(park_id=filters.park_id)
     if filters.industry:
-        if filters.industry.isalpha():
-            queryset = queryset.filter(industry__section=filters.industry)
-        else:
-            queryset = queryset.filter(industry__code__startswith=filters.industry)
+        queryset = queryset.filter(list_filters.industry_q(filters.industry))
     if filters.key_level == "any":
         queryset = queryset.exclude(key_level="")
     elif filters.key_level:
