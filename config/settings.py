@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "yuanqu.enterprises",
     "yuanqu.pipeline",
     "yuanqu.workbench",
+    "yuanqu.indicators",
 ]
 
 MIDDLEWARE = [

@@ -52,6 +52,14 @@ class Park(TimeStampedModel):
     area_km2 = models.DecimalField(
         _("规划面积(平方公里)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
+    industrial_land_mu = models.DecimalField(
+        _("已供工业用地(亩)"),
+        max_digits=10,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("计算亩均税收和投资强度用;未知则不计算。"),
+    )
     investment_intensity_wan_per_mu = models.DecimalField(
         _("投资强度门槛(万元/亩)"), max_digits=8, decimal_places=1, null=True, blank=True
     )
