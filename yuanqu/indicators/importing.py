@@ -39,7 +39,8 @@ from yuanqu.parks.models import Park
 
 MAX_BYTES = 10 * 1024 * 1024
 TARGETS_SHEET = "年度目标"
-NOTES_SHEETS = frozenset({"说明", "填表说明"})
+# Sheets for people (our instructions, the derived figures of an export): not data.
+NOTES_SHEETS = frozenset({"说明", "填表说明", "派生指标"})
 CITY_LABELS = frozenset({"全市", "全市合计", "全市总计", "全市总计(含开发区外)"})
 PARK_HEADERS = frozenset(
     {"园区", "开发区", "园区名称", "开发区名称", "单位", "单位名称", "名称", "地区"}
@@ -706,7 +707,7 @@ def build_workbook(
                     column += 1
                 _number(sheet, row_number, column, growth, 1)
                 column += 1
-    if targets or not months:
+    if targets or notes:
         sheet = workbook.create_sheet(TARGETS_SHEET)
         _write_header(sheet, list(TARGET_HEADERS))
         for row_number, values in enumerate(targets, start=2):
