@@ -20,6 +20,7 @@ SECTIONS: tuple[tuple[str, str, Any, str], ...] = (
     ("alerts", "pipeline:alerts", _("预警"), "staff"),
     ("analytics", "pipeline:analytics", _("分析"), "analytics"),
     ("enterprises", "enterprises:list", _("企业库"), "staff"),
+    ("dashboard", "indicators:city", _("指标看板"), "staff"),
 )
 
 

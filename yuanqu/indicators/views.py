@@ -1,0 +1,185 @@
+"""Indicator dashboards (/dashboard/): leadership and site admins see the city view over the
+parks they may see; park staff see their parks' views. Imports: site admins (every row) and
+park managers (their parks' rows only). Leadership reads and changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from yuanqu.accounts import gates
+from yuanqu.accounts.models import Membership
+from yuanqu.core import spreadsheets
+from yuanqu.indicators import exports, selectors, services
+from yuanqu.indicators.forms import MonthForm, UploadForm
+from yuanqu.indicators.models import ImportBatch
+
+# Heat classes by gap to time progress (percentage points).
+HEAT_STEPS = ((5, "heat-ahead"), (0, "heat-on"), (-5, "heat-near"), (-15, "heat-behind"))
+
+
+def heat_class(gap: Any) -> str:
+    if gap is None:
+        return "heat-none"
+    for floor, name in HEAT_STEPS:
+        if gap >= floor:
+            return name
+    return "heat-far"
+
+
+def _city_park_ids(user: Any) -> frozenset[int] | None:
+    """Parks of the city view, or None when the user has no city view (park staff only)."""
+    if gates.is_site_admin(user):
+        return frozenset(gates.parks_for_user(user).values_list("pk", flat=True))
+    if not gates.has_role(user, Membership.Role.LEADERSHIP):
+        return None
+    return frozenset(gates.parks_for_user(user).values_list("pk", flat=True))
+
+
+def _import_park_ids(user: Any) -> frozenset[int] | None | bool:
+    """True: every row (site admin); a set: those parks' rows; False: may not import."""
+    if gates.is_site_admin(user):
+        return True
+    parks = frozenset(gates.profile_editable_parks_for_user(user).values_list("pk", flat=True))
+    return parks or False
+
+
+def _month(
+    request: HttpRequest, park_ids: frozenset[int] | None
+) -> tuple[MonthForm, int, int] | None:
+    form = MonthForm(request.GET or None)
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("year"):
+        return form, form.cleaned_data["year"], form.cleaned_data["month"]
+    latest = selectors.latest_month(park_ids=park_ids)
+    if latest is None:
+        return None
+    if not form.is_bound:
+        form = MonthForm(initial={"year": latest[0], "month": latest[1]})
+    return form, latest[0], latest[1]
+
+
+def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {"wb_section": "dashboard", "can_import": bool(_import_park_ids(request.user)), **extra}
+
+
+@require_GET
+@gates.staff_required
+def city_page(request: HttpRequest) -> HttpResponse:
+    park_ids = _city_park_ids(request.user)
+    if park_ids is None:
+        own = gates.parks_for_user(request.user).order_by("name").first()
+        if own is None:
+            raise PermissionDenied
+        return redirect("indicators:park", park_id=own.pk)
+    chosen = _month(request, park_ids)
+    if chosen is None:
+        return render(request, "indicators/city_page.html", _context(request, report=None))
+    form, year, month = chosen
+    report = selectors.month_report(year=year, month=month, park_ids=park_ids)
+    rows = [
+        {"summary": summary,
+         "cells": [(figure, heat_class(figure.gap_pp)) for figure in
+                   (summary.figures[indicator.pk] for indicator in report.indicators)]}
+        for summary in report.parks
+    ]  # fmt: skip
+    rankings = [
+        {"indicator": indicator,
+         "figures": sorted((s.figures[indicator.pk] for s in report.parks if s.figures[indicator.pk].rank),
+                           key=lambda figure: figure.rank or 0)}
+        for indicator in report.indicators
+    ]  # fmt: skip
+    return render(
+        request,
+        "indicators/city_page.html",
+        _context(request, form=form, report=report, rows=rows, rankings=rankings),
+    )
+
+
+@require_GET
+@gates.staff_required
+def park_page(request: HttpRequest, park_id: int) -> HttpResponse:
+    park = gates.park_for_user_or_404(request.user, park_id, for_change=False)
+    chosen = _month(request, frozenset({park.pk}))
+    if chosen is None:
+        return render(
+            request, "indicators/park_page.html", _context(request, park=park, report=None)
+        )
+    form, year, month = chosen
+    report = selectors.month_report(year=year, month=month, park_ids=[park.pk])
+    summary = report.parks[0]
+    histories = selectors.park_year(park=park, year=year, month=month, indicators=report.indicators)
+    outlooks = selectors.pipeline_outlook(summary=summary, year=year, month=month)
+    rows = [
+        {"figure": summary.figures[indicator.pk], "city": report.city[indicator.pk],
+         "history": history, "heat": heat_class(summary.figures[indicator.pk].gap_pp)}
+        for indicator, history in zip(report.indicators, histories, strict=True)
+    ]  # fmt: skip
+    return render(
+        request,
+        "indicators/park_page.html",
+        _context(request, form=form, park=park, report=report, summary=summary, rows=rows,
+                 outlooks=outlooks, months=list(range(1, month + 1))),
+    )  # fmt: skip
+
+
+@require_GET
+@gates.staff_required
+def export_month(request: HttpRequest) -> HttpResponse:
+    """The dashboard's table for a month in the template layout (imports back unchanged)."""
+    park_ids = _city_park_ids(request.user)
+    if park_ids is None:
+        park_ids = frozenset(gates.parks_for_user(request.user).values_list("pk", flat=True))
+    chosen = _month(request, park_ids)
+    if chosen is None:
+        raise PermissionDenied("no data")
+    _form, year, month = chosen
+    report = selectors.month_report(year=year, month=month, park_ids=park_ids)
+    return spreadsheets.xlsx_response(
+        exports.report_workbook_bytes(report), filename=f"园区指标_{year}年{month}月.xlsx"
+    )
+
+
+@require_GET
+@gates.staff_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    allowed = _import_park_ids(request.user)
+    if allowed is False:
+        raise PermissionDenied
+    parks = gates.parks_for_user(request.user).filter(is_active=True).order_by("name")
+    if allowed is not True:
+        parks = parks.filter(pk__in=sorted(allowed))  # type: ignore[arg-type]
+    workbook = exports.template_workbook(
+        parks=list(parks), indicators=selectors.active_indicators(), today=timezone.localdate()
+    )
+    return spreadsheets.xlsx_response(workbook, filename="园区指标导入模板.xlsx")
+
+
+@require_http_methods(["GET", "POST"])
+@gates.staff_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    allowed = _import_park_ids(request.user)
+    if allowed is False:
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = services.import_workbook(
+            upload=upload,
+            actor=request.user,
+            source=ImportBatch.Source.UPLOAD,
+            filename=upload.name,
+            allowed_park_ids=None if allowed is True else allowed,  # type: ignore[arg-type]
+        )
+    batches = ImportBatch.objects.select_related("user")[:10]
+    return render(
+        request,
+        "indicators/import_page.html",
+        _context(request, form=form, report=report, batches=batches),
+        status=400 if report is not None and not report.ok else 200,
+    )
