@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "yuanqu.enterprises.demo",
     "yuanqu.workbench.demo",
     "yuanqu.pipeline.demo",
+    "yuanqu.indicators.demo",
 ]
 
 
