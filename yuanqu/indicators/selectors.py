@@ -4,6 +4,7 @@ history, and the pipeline outlook. One query per table; the arithmetic is calcul
 from __future__ import annotations
 
 import calendar
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -140,6 +141,23 @@ def latest_month(*, park_ids: Iterable[int] | None = None) -> tuple[int, int] | 
     return newest, month
 
 
+def data_version() -> str:
+    """Changes whenever anything a report reads changes: values and targets (written only by
+    the import service, which records a batch per change), the parks and the enterprise
+    registry. Cached dashboards are keyed by it, so an import shows at once."""
+    from yuanqu.enterprises.models import Enterprise
+    from yuanqu.indicators.models import ImportBatch
+
+    parts = [
+        ImportBatch.objects.aggregate(v=Max("pk"))["v"],
+        IndicatorValue.objects.count(),
+        Target.objects.aggregate(v=Max("updated_at"))["v"],
+        Park.objects.aggregate(v=Max("updated_at"))["v"],
+        Enterprise.objects.aggregate(v=Max("updated_at"))["v"],
+    ]
+    return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:20]
+
+
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -149,21 +167,23 @@ def _previous(year: int, month: int) -> tuple[int, int]:
 
 
 class _Store:
-    """Values and targets of the years a report needs, in memory."""
+    """Values and targets a report needs, in memory: the given years, and of them only the
+    given months when `months` is set (a month's report reads four months, not 24)."""
 
-    def __init__(self, years: Sequence[int]) -> None:
+    def __init__(self, years: Sequence[int], months: Iterable[int] | None = None) -> None:
         self.values: dict[Key, tuple[Decimal | None, Decimal | None]] = {}
-        self.updated_at = None
-        self.has_sample = False
-        rows = IndicatorValue.objects.filter(year__in=sorted(years)).values_list(
-            "park_id", "indicator_id", "year", "month", "value", "yoy_pct", "is_sample",
-            "updated_at",
-        )  # fmt: skip
-        for park_id, indicator_id, year, month, value, yoy, is_sample, updated in rows:
+        stored = IndicatorValue.objects.filter(year__in=sorted(years))
+        if months is not None:
+            stored = stored.filter(month__in=sorted(set(months)))
+        for park_id, indicator_id, year, month, value, yoy in stored.values_list(
+            "park_id", "indicator_id", "year", "month", "value", "yoy_pct"
+        ):
             self.values[(park_id, indicator_id, year, month)] = (value, yoy)
-            self.has_sample = self.has_sample or is_sample
-            if self.updated_at is None or updated > self.updated_at:
-                self.updated_at = updated
+        summary = stored.aggregate(
+            updated_at=Max("updated_at"), samples=Count("pk", filter=Q(is_sample=True))
+        )
+        self.updated_at = summary["updated_at"]
+        self.has_sample = bool(summary["samples"])
         self.targets: dict[tuple[int | None, int, int], tuple[str, Decimal]] = {
             (park_id, indicator_id, year): (kind, value)
             for park_id, indicator_id, year, kind, value in Target.objects.filter(
@@ -230,10 +250,12 @@ def month_report(
     indicators = list(indicators) if indicators is not None else active_indicators()
     all_parks = list(Park.objects.filter(is_active=True).order_by("name"))
     wanted = set(park_ids) if park_ids is not None else None
-    store = _Store([year - 1, year])
-    counts = registry_counts([park.pk for park in all_parks], year=year, month=month)
     last_year, last_month = _previous(year, month)
-    previous_store = store if last_year in (year, year - 1) else _Store([last_year])
+    # This month, last month (rank change), June (双过半) and December (a target's implied
+    # growth), this year and last.
+    store = _Store([year - 1, year], months=[month, last_month, 6, 12])
+    counts = registry_counts([park.pk for park in all_parks], year=year, month=month)
+    previous_store = store if last_year == year else _Store([last_year - 1, last_year], [12])
     progress = calc.time_progress_pct(month)
 
     current = _figures(store, all_parks, indicators, counts, year, month)

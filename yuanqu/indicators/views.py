@@ -4,12 +4,16 @@ park managers (their parks' rows only). Leadership reads and changes nothing."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yuanqu.accounts import gates
@@ -18,6 +22,10 @@ from yuanqu.core import spreadsheets
 from yuanqu.indicators import exports, selectors, services
 from yuanqu.indicators.forms import MonthForm, UploadForm
 from yuanqu.indicators.models import ImportBatch
+
+# The city tables are cached per data version (see selectors.data_version), so this only
+# bounds memory: an import or a registry change is visible on the next request.
+CITY_CACHE_SECONDS = 6 * 3600
 
 # Heat classes by gap to time progress (percentage points).
 HEAT_STEPS = ((5, "heat-ahead"), (0, "heat-on"), (-5, "heat-near"), (-15, "heat-behind"))
@@ -80,6 +88,23 @@ def city_page(request: HttpRequest) -> HttpResponse:
     if chosen is None:
         return render(request, "indicators/city_page.html", _context(request, report=None))
     form, year, month = chosen
+    scope = hashlib.sha256(",".join(map(str, sorted(park_ids))).encode()).hexdigest()[:16]
+    key = f"indicators:city:{selectors.data_version()}:{year}:{month}:{scope}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _city_tables(year, month, park_ids)
+        cache.set(key, cached, CITY_CACHE_SECONDS)
+    tables, head = cached
+    return render(
+        request,
+        "indicators/city_page.html",
+        _context(request, form=form, report=head, tables=mark_safe(tables)),  # noqa: S308
+    )
+
+
+def _city_tables(year: int, month: int, park_ids: frozenset[int]) -> tuple[str, dict[str, Any]]:
+    """The city view's tables as HTML (the same for everyone with the same parks) and the
+    few report facts the page header shows."""
     report = selectors.month_report(year=year, month=month, park_ids=park_ids)
     rows = [
         {"summary": summary,
@@ -93,11 +118,17 @@ def city_page(request: HttpRequest) -> HttpResponse:
                            key=lambda figure: figure.rank or 0)}
         for indicator in report.indicators
     ]  # fmt: skip
-    return render(
-        request,
-        "indicators/city_page.html",
-        _context(request, form=form, report=report, rows=rows, rankings=rankings),
+    html = render_to_string(
+        "indicators/city_tables.html", {"report": report, "rows": rows, "rankings": rankings}
     )
+    head = {
+        "year": report.year,
+        "month": report.month,
+        "time_progress_pct": report.time_progress_pct,
+        "data_updated_at": report.data_updated_at,
+        "has_sample": report.has_sample,
+    }
+    return html, head
 
 
 @require_GET

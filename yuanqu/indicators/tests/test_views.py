@@ -102,3 +102,11 @@ def test_the_template_lists_the_parks_and_imports_as_nothing(login_as, site_admi
     )
     assert report.ok, report.errors
     assert report.changed == 0
+
+
+def test_an_import_shows_on_the_next_dashboard_request(login_as, site_admin, figures):
+    client = login_as(site_admin)
+    assert "46.8" in client.get("/dashboard/?year=2026&month=6").content.decode()
+    client.post("/dashboard/import/", {"file": upload({"2026年6月": [["甲园区", 61.3, 5, None]]})})
+    page = client.get("/dashboard/?year=2026&month=6").content.decode()
+    assert "61.3" in page and "46.8" not in page
