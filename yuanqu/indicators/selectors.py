@@ -502,3 +502,53 @@ def pipeline_outlook(*, summary: ParkSummary, year: int, month: int) -> list[Out
         found.sort(key=lambda project: project.due_on)
         outlooks.append(Outlook(indicator, gap, found, calc.closing_share_pct(gap, found), label))
     return outlooks
+
+
+@dataclass
+class PipelinePanel:
+    """What the pipeline says beside the month's figures: the year's conversion rates, the
+    key projects still under way and the open alerts."""
+
+    analytics: Any  # pipeline.analytics.Analytics for 1 January to the month's end
+    key_projects: list[Any]
+    alert_counts: dict[str, int]  # by the alert kind's label
+    alerts: list[Any]
+
+
+KEY_PROJECTS_SHOWN = 10
+ALERTS_SHOWN = 8
+
+
+def pipeline_panel(*, user: Any, park_ids: Iterable[int], year: int, month: int) -> PipelinePanel:
+    """Read live on every request (the city tables' cache does not cover projects)."""
+    from yuanqu.accounts import gates
+    from yuanqu.pipeline import analytics
+    from yuanqu.pipeline import selectors as pipeline_selectors
+    from yuanqu.pipeline.models import Project, ProjectAlert, Stage
+
+    ids = sorted(park_ids)
+    parks = gates.parks_for_user(user).filter(pk__in=ids)
+    figures = analytics.stage_analytics(
+        parks=parks, date_from=date(year, 1, 1), date_to=_month_end(year, month)
+    )
+    key_projects = list(
+        gates.project_queryset_for_user(user)
+        .filter(
+            park_id__in=ids, stage__in=(Stage.NEGOTIATING, Stage.SIGNED, Stage.LAND, Stage.STARTED)
+        )
+        .exclude(key_level=Project.KeyLevel.NONE)
+        .select_related("park")
+        .order_by("-agreed_investment_yi", "name")[:KEY_PROJECTS_SHOWN]
+    )
+    alerts = pipeline_selectors.alerts_for_user(user=user).filter(project__park_id__in=ids)
+    labels = dict(ProjectAlert.Kind.choices)
+    counts = {
+        str(labels.get(row["kind"], row["kind"])): row["count"]
+        for row in alerts.order_by().values("kind").annotate(count=Count("pk"))
+    }
+    return PipelinePanel(
+        analytics=figures,
+        key_projects=key_projects,
+        alert_counts=counts,
+        alerts=list(alerts[:ALERTS_SHOWN]),
+    )

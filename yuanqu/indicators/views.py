@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from yuanqu.accounts import gates
 from yuanqu.accounts.models import Membership
 from yuanqu.core import spreadsheets
-from yuanqu.indicators import exports, selectors, services
+from yuanqu.enterprises.selectors import target_progress_for_user
+from yuanqu.indicators import charts, exports, selectors, services
 from yuanqu.indicators.forms import MonthForm, UploadForm
 from yuanqu.indicators.models import ImportBatch
 
@@ -98,7 +99,15 @@ def city_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/city_page.html",
-        _context(request, form=form, report=head, tables=mark_safe(tables)),  # noqa: S308
+        _context(
+            request,
+            form=form,
+            report=head,
+            tables=mark_safe(tables),  # noqa: S308
+            panel=selectors.pipeline_panel(
+                user=request.user, park_ids=park_ids, year=year, month=month
+            ),
+        ),
     )
 
 
@@ -119,8 +128,10 @@ def _city_tables(year: int, month: int, park_ids: frozenset[int]) -> tuple[str, 
         for indicator in report.indicators
     ]  # fmt: skip
     html = render_to_string(
-        "indicators/city_tables.html", {"report": report, "rows": rows, "rankings": rankings}
-    )
+        "indicators/city_tables.html",
+        {"report": report, "rows": rows, "rankings": rankings,
+         "charts": charts.city_charts(report)},
+    )  # fmt: skip
     head = {
         "year": report.year,
         "month": report.month,
@@ -145,6 +156,8 @@ def park_page(request: HttpRequest, park_id: int) -> HttpResponse:
     summary = report.parks[0]
     histories = selectors.park_year(park=park, year=year, month=month, indicators=report.indicators)
     outlooks = selectors.pipeline_outlook(summary=summary, year=year, month=month)
+    trends = charts.park_trend_charts(histories)
+    cultivation = target_progress_for_user(user=request.user, year=year, park_id=park.pk)
     rows = [
         {"figure": summary.figures[indicator.pk], "city": report.city[indicator.pk],
          "history": history, "heat": heat_class(summary.figures[indicator.pk].gap_pp)}
@@ -154,7 +167,10 @@ def park_page(request: HttpRequest, park_id: int) -> HttpResponse:
         request,
         "indicators/park_page.html",
         _context(request, form=form, park=park, report=report, summary=summary, rows=rows,
-                 outlooks=outlooks, months=list(range(1, month + 1))),
+                 outlooks=outlooks, months=list(range(1, month + 1)),
+                 charts=charts.pacing_charts(histories), trends=trends,
+                 trend_history=charts.trend_history(histories),
+                 cultivation=cultivation[0] if cultivation else None),
     )  # fmt: skip
 
 
