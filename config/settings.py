@@ -245,6 +245,11 @@ MAP_TILE_ATTRIBUTION = env_str(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
 MAP_TILES_GCJ02 = env_bool("MAP_TILES_GCJ02", False)
+
+# Printable reports become PDF through Chromium's own print engine (see docs/indicators.md):
+# Debian's binary, driven by Playwright; without it the report still prints from the browser.
+CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
+PDF_TIMEOUT_SECONDS = env_int("PDF_TIMEOUT_SECONDS", 60, minimum=5)
 SMS_BACKEND = env_str("SMS_BACKEND", "yuanqu.listings.sms.LoggingBackend")
 
 # Needs (leads) and matching.

@@ -7,6 +7,10 @@ BIN=.venv/bin
 PORT="${PORT:-8000}"
 export DEBUG="${DEBUG:-1}"
 
+# Chromium and a CJK font print the A4 reports to PDF; without them the site still runs and
+# the reports print from the browser.
+scripts/system-packages.sh --pdf || echo "yuanqu: PDF export is off until Chromium is installed." >&2
+
 $BIN/python manage.py migrate --noinput -v0
 $BIN/python manage.py load_demo_data
 

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Debian packages the browser tests need: Chromium and a CJK font (without it every Chinese
-# glyph renders as a box). Installs them when run as root; otherwise prints the command.
+# Debian packages yuanqu needs beyond Python: Chromium and a CJK font (PDF reports and the
+# browser tests; without the font every Chinese glyph renders as a box); for the tests also
+# poppler-utils (pdftotext reads the PDFs back), PostgreSQL and Redis. `--pdf`: only what
+# the PDF export needs (make run). Installs them when run as root; otherwise prints the command.
 set -euo pipefail
 missing=()
 [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || missing+=(fonts-wqy-microhei)
-command -v pg_isready >/dev/null || missing+=(postgresql)
-command -v redis-server >/dev/null || missing+=(redis-server)
+if [ "${1:-}" != "--pdf" ]; then
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v pg_isready >/dev/null || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -15,7 +15,6 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
@@ -23,6 +22,8 @@ from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from yuanqu.core import downloads
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -106,13 +107,7 @@ def xlsx_response(content: bytes | Workbook, *, filename: str) -> HttpResponse:
     """A download; `filename` may be Chinese (RFC 6266 filename* with an ASCII fallback)."""
     if isinstance(content, Workbook):
         content = workbook_bytes(content)
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    fallback = filename.encode("ascii", "ignore").decode() or "export.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.attachment(content, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 def check_upload_size(upload: Any, *, max_bytes: int) -> None:

@@ -35,6 +35,14 @@ class MonthForm(forms.Form):
         return data
 
 
+class ReportForm(MonthForm):
+    """The printed report: ?year=2026&month=6, and &park=ID for one park (else the city)."""
+
+    park = forms.IntegerField(
+        required=False, min_value=1, error_messages={"invalid": _("园区编号无效。")}
+    )
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("工作簿(.xlsx)"),

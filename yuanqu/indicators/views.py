@@ -5,40 +5,36 @@ park managers (their parks' rows only). Leadership reads and changes nothing."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yuanqu.accounts import gates
 from yuanqu.accounts.models import Membership
-from yuanqu.core import spreadsheets
+from yuanqu.core import downloads, pdf, spreadsheets
 from yuanqu.enterprises.selectors import target_progress_for_user
-from yuanqu.indicators import charts, exports, selectors, services
-from yuanqu.indicators.forms import MonthForm, UploadForm
+from yuanqu.indicators import charts, exports, reports, selectors, services
+from yuanqu.indicators.forms import MonthForm, ReportForm, UploadForm
 from yuanqu.indicators.models import ImportBatch
 
 # The city tables are cached per data version (see selectors.data_version), so this only
 # bounds memory: an import or a registry change is visible on the next request.
 CITY_CACHE_SECONDS = 6 * 3600
 
-# Heat classes by gap to time progress (percentage points).
-HEAT_STEPS = ((5, "heat-ahead"), (0, "heat-on"), (-5, "heat-near"), (-15, "heat-behind"))
-
-
-def heat_class(gap: Any) -> str:
-    if gap is None:
-        return "heat-none"
-    for floor, name in HEAT_STEPS:
-        if gap >= floor:
-            return name
-    return "heat-far"
+# The chart scripts, in load order (the same files chart_scripts.html links).
+CHART_SCRIPTS = ("vendor/echarts/echarts.common.min.js", "js/indicator-charts.js")
+# The printed report's stylesheets, in the order report_print.html links them.
+REPORT_STYLESHEETS = ("css/indicators.css", "css/indicators-print.css")
 
 
 def _city_park_ids(user: Any) -> frozenset[int] | None:
@@ -115,12 +111,7 @@ def _city_tables(year: int, month: int, park_ids: frozenset[int]) -> tuple[str, 
     """The city view's tables as HTML (the same for everyone with the same parks) and the
     few report facts the page header shows."""
     report = selectors.month_report(year=year, month=month, park_ids=park_ids)
-    rows = [
-        {"summary": summary,
-         "cells": [(figure, heat_class(figure.gap_pp)) for figure in
-                   (summary.figures[indicator.pk] for indicator in report.indicators)]}
-        for summary in report.parks
-    ]  # fmt: skip
+    rows = reports.city_rows(report)
     rankings = [
         {"indicator": indicator,
          "figures": sorted((s.figures[indicator.pk] for s in report.parks if s.figures[indicator.pk].rank),
@@ -158,11 +149,7 @@ def park_page(request: HttpRequest, park_id: int) -> HttpResponse:
     outlooks = selectors.pipeline_outlook(summary=summary, year=year, month=month)
     trends = charts.park_trend_charts(histories)
     cultivation = target_progress_for_user(user=request.user, year=year, park_id=park.pk)
-    rows = [
-        {"figure": summary.figures[indicator.pk], "city": report.city[indicator.pk],
-         "history": history, "heat": heat_class(summary.figures[indicator.pk].gap_pp)}
-        for indicator, history in zip(report.indicators, histories, strict=True)
-    ]  # fmt: skip
+    rows = reports.park_rows(report, histories)
     return render(
         request,
         "indicators/park_page.html",
@@ -189,6 +176,87 @@ def export_month(request: HttpRequest) -> HttpResponse:
     return spreadsheets.xlsx_response(
         exports.report_workbook_bytes(report), filename=f"园区指标_{year}年{month}月.xlsx"
     )
+
+
+class ReportRefused(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _refused(request: HttpRequest, refusal: ReportRefused) -> HttpResponse:
+    return render(
+        request,
+        "indicators/report_refused.html",
+        _context(request, message=refusal.message),
+        status=refusal.status,
+    )
+
+
+def _print_context(request: HttpRequest) -> dict[str, Any]:
+    """The printed report's context: one park with ?park=ID (any park the user sees), else
+    the city (for those with the city view). Refuses a malformed month (400) or no data."""
+    form = ReportForm(request.GET)
+    if not form.is_valid():
+        raise ReportRefused(" ".join(str(e) for errors in form.errors.values() for e in errors))
+    park_id = form.cleaned_data.get("park")
+    park = None
+    if park_id:
+        park = gates.park_for_user_or_404(request.user, park_id, for_change=False)
+    park_ids = frozenset({park.pk}) if park else _city_park_ids(request.user)
+    if park_ids is None:
+        raise PermissionDenied
+    if form.cleaned_data.get("year"):
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    else:
+        latest = selectors.latest_month(park_ids=park_ids)
+        if latest is None:
+            raise ReportRefused(_("还没有指标数据,无法生成报告。"), status=404)
+        year, month = latest
+    if park is not None:
+        return reports.park_print_context(park=park, year=year, month=month)
+    return reports.city_print_context(park_ids=park_ids, year=year, month=month)
+
+
+@require_GET
+@gates.staff_required
+def report(request: HttpRequest, as_pdf: bool = False) -> HttpResponse:
+    """The A4 report: as a page (it prints from the browser as it does to PDF) or as the PDF
+    Chromium prints from the same template."""
+    try:
+        context = _print_context(request)
+    except ReportRefused as refusal:
+        return _refused(request, refusal)
+    if not as_pdf:
+        return render(request, "indicators/report_print.html", context)
+    html = render_to_string(
+        "indicators/report_print.html", {**context, "for_pdf": True}, request=request
+    )
+    try:
+        document = pdf.html_to_pdf(
+            html,
+            stylesheets=[_static_path(name) for name in REPORT_STYLESHEETS],
+            scripts=[_static_path(name) for name in CHART_SCRIPTS],
+        )
+    except pdf.PdfUnavailable:
+        message = _(
+            "本服务器未安装 Chromium,暂不能导出 PDF。可打开打印版页面,用浏览器打印或另存为 PDF。"
+        )
+        return _refused(request, ReportRefused(str(message), status=503))
+    month = context["report"]
+    name = context["park"].name if context["park"] else "各园区"
+    return downloads.attachment(
+        document,
+        filename=f"{name}主要指标_{month.year}年{month.month}月.pdf",
+        content_type="application/pdf",
+    )
+
+
+def _static_path(name: str) -> Path:
+    found = finders.find(name)
+    if not found:
+        raise ImproperlyConfigured(f"static file {name} is missing")
+    return Path(str(found))
 
 
 @require_GET

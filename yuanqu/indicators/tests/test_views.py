@@ -124,7 +124,9 @@ def test_city_view_lists_key_projects_under_way(login_as, leadership, park_a, fi
     from yuanqu.pipeline.models import Project, Stage
     from yuanqu.pipeline.tests.factories import make_project
 
-    make_project(park=park_a, stage=Stage.SIGNED, name="重型装备基地", key_level=Project.KeyLevel.CITY)
+    make_project(
+        park=park_a, stage=Stage.SIGNED, name="重型装备基地", key_level=Project.KeyLevel.CITY
+    )
     make_project(park=park_a, stage=Stage.SIGNED, name="普通仓储项目")
     page = login_as(leadership).get("/dashboard/?year=2026&month=6").content.decode()
     assert "招商转化" in page
@@ -140,3 +142,54 @@ def test_park_view_shows_growth_trend_and_cultivation(login_as, park_manager, pa
     page = login_as(park_manager).get(f"/dashboard/parks/{park_a.pk}/").content.decode()
     assert 'data-chart="chart-park-growth"' in page
     assert "企业培育进展" in page and "新增高新技术企业" in page
+
+
+def pdf_text(document: bytes) -> str:
+    import subprocess
+
+    done = subprocess.run(["pdftotext", "-", "-"], input=document, capture_output=True, check=True)
+    return done.stdout.decode()
+
+
+def test_a_parks_pdf_report_holds_its_name_figures_and_page_numbers(
+    login_as, park_manager, park_a, figures
+):
+    response = login_as(park_manager).get(
+        f"/dashboard/report.pdf?year=2026&month=6&park={park_a.pk}"
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert park_a.name in text and "46.8" in text and "第1页/共" in text
+
+
+def test_the_city_pdf_report_lists_every_park(login_as, leadership, figures):
+    response = login_as(leadership).get("/dashboard/report.pdf?year=2026&month=6")
+    text = pdf_text(response.content)
+    assert "各园区主要经济指标月报" in text and "甲园" in text and "乙园" in text
+
+
+def test_the_printable_report_page_links_its_pdf(login_as, park_manager, park_a, figures):
+    page = login_as(park_manager).get(f"/dashboard/report/?park={park_a.pk}").content.decode()
+    assert f"/dashboard/report.pdf?year=2026&amp;month=6&amp;park={park_a.pk}" in page
+    assert 'data-chart="chart-pace-1"' in page
+
+
+def test_a_report_of_a_month_outside_the_year_is_refused(login_as, leadership, figures):
+    response = login_as(leadership).get("/dashboard/report/?year=2026&month=13")
+    assert response.status_code == 400 and "月份应在 1–12 之间" in response.content.decode()
+
+
+def test_park_staff_get_no_city_report(login_as, investment_officer, figures):
+    assert login_as(investment_officer).get("/dashboard/report/").status_code == 403
+
+
+def test_park_staff_get_no_other_parks_report(login_as, park_manager, park_b, figures):
+    assert login_as(park_manager).get(f"/dashboard/report/?park={park_b.pk}").status_code == 404
+
+
+def test_without_chromium_the_pdf_link_explains_how_to_print(
+    login_as, leadership, figures, settings
+):
+    settings.CHROMIUM_PATH = "/nonexistent/chromium"
+    response = login_as(leadership).get("/dashboard/report.pdf?year=2026&month=6")
+    assert response.status_code == 503 and "用浏览器打印" in response.content.decode()
