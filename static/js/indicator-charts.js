@@ -1,8 +1,8 @@
 // Charts of the indicator dashboards and the printed report. Each <div data-chart="ID"> draws
 // the JSON script element ID: {kind: "line" (months) | "bar" (parks), categories, series:
-// [{name, values, dashed, line}], unit}. The tables beside the charts hold the same figures,
-// so nothing is lost without scripts. When every chart is drawn, <html data-charts-ready>
-// tells the PDF renderer it may print.
+// [{name, values, dashed, line}], unit, inverted (ranks: 1 at the top)}. The tables beside
+// the charts hold the same figures, so nothing is lost without scripts. When every chart is
+// drawn, <html data-charts-ready> tells the PDF renderer it may print.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -20,7 +20,9 @@
       legend: { top: 0 },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: data.categories, axisLabel: { rotate: rotate, interval: data.kind === "bar" ? 0 : "auto" } },
-      yAxis: { type: "value", name: data.unit },
+      yAxis: data.inverted
+        ? { type: "value", name: data.unit, inverse: true, min: 1, minInterval: 1 }
+        : { type: "value", name: data.unit },
       series: data.series.map(function (item) {
         var asLine = data.kind === "line" || item.line;
         return {

@@ -30,6 +30,7 @@ class Chart:
     categories: list[str]
     series: list[dict[str, Any]]
     unit: str
+    inverted: bool = False  # ranks: 1 at the top
 
     @property
     def data(self) -> dict[str, Any]:
@@ -38,14 +39,15 @@ class Chart:
             "categories": self.categories,
             "series": self.series,
             "unit": self.unit,
+            "inverted": self.inverted,
         }
 
 
-def _number(value: Decimal | None) -> float | None:
+def _number(value: Decimal | int | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _series(name: str, values: Iterable[Decimal | None], **style: Any) -> dict[str, Any]:
+def _series(name: str, values: Iterable[Decimal | int | None], **style: Any) -> dict[str, Any]:
     return {"name": name, "values": [_number(value) for value in values], **style}
 
 
@@ -162,8 +164,8 @@ def trend_history(histories: Sequence[IndicatorHistory]) -> IndicatorHistory | N
 
 
 def park_trend_charts(histories: Sequence[IndicatorHistory]) -> list[Chart]:
-    """A park's headline indicator month by month: its growth against the city's, and its
-    share of the city total."""
+    """A park's headline indicator month by month: its growth against the city's, its share
+    of the city total and its rank by growth."""
     history = trend_history(histories)
     if history is None:
         return []
@@ -190,6 +192,18 @@ def park_trend_charts(histories: Sequence[IndicatorHistory]) -> list[Chart]:
                 categories=months,
                 series=[_series("占全市%", history.shares)],
                 unit="%",
+            )
+        )
+    if any(rank is not None for rank in history.ranks):
+        charts.append(
+            Chart(
+                element_id="chart-park-rank",
+                title=f"{history.indicator.name}:增速排名",
+                kind="line",
+                categories=months,
+                series=[_series("排名", history.ranks)],
+                unit="名",
+                inverted=True,
             )
         )
     return charts

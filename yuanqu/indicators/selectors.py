@@ -197,6 +197,16 @@ class _Store:
     def published_growth(self, key: Key) -> Decimal | None:
         return self.values.get(key, (None, None))[1]
 
+    def growth(self, key: Key) -> Decimal | None:
+        """The published growth, else the one computed from the same month a year before."""
+        published = self.published_growth(key)
+        if published is not None:
+            return published
+        park_id, indicator_id, year, month = key
+        return calc.yoy_growth_pct(
+            self.value(key), self.value((park_id, indicator_id, year - 1, month))
+        )
+
 
 def registry_counts(
     park_ids: Sequence[int], *, year: int, month: int
@@ -390,32 +400,39 @@ class IndicatorHistory:
     growth: list[Decimal | None]
     target_path: list[Decimal] = field(default_factory=list)
     shares: list[Decimal | None] = field(default_factory=list)
+    ranks: list[int | None] = field(default_factory=list)
+    rank_of: list[int | None] = field(default_factory=list)
 
 
 def park_year(
     *, park: Park, year: int, month: int, indicators: Sequence[Indicator]
 ) -> list[IndicatorHistory]:
     """Month by month to `month`: the park's cumulative value, its growth and the city's, its
-    share, and the even path to an absolute target (the pacing line)."""
+    share, its rank by growth among the active parks (on the statistics figures: the month's
+    report also ranks a registry count standing in for a missing one), and the even path to an absolute target (the pacing line)."""
     store = _Store([year - 1, year])
+    active = list(Park.objects.filter(is_active=True).values_list("pk", flat=True))
     histories = []
     for indicator in indicators:
         months = list(range(1, month + 1))
         values, growth, city_growth, shares = [], [], [], []
+        rank_history: list[int | None] = []
+        rank_of: list[int | None] = []
         for m in months:
             value = store.value((park.pk, indicator.pk, year, m))
             city = store.value((None, indicator.pk, year, m))
             values.append(value)
             shares.append(calc.share_pct(value, city))
-            growth.append(
-                store.published_growth((park.pk, indicator.pk, year, m))
-                or calc.yoy_growth_pct(value, store.value((park.pk, indicator.pk, year - 1, m)))
+            growth.append(store.growth((park.pk, indicator.pk, year, m)))
+            city_growth.append(store.growth((None, indicator.pk, year, m)))
+            ranks = calc.rank(
+                {pk: store.growth((pk, indicator.pk, year, m)) for pk in active},
+                higher_is_better=indicator.higher_is_better,
             )
-            city_growth.append(
-                store.published_growth((None, indicator.pk, year, m))
-                or calc.yoy_growth_pct(city, store.value((None, indicator.pk, year - 1, m)))
-            )
-        history = IndicatorHistory(indicator, months, values, city_growth, growth, shares=shares)
+            rank_history.append(ranks.get(park.pk))
+            rank_of.append(len(ranks) if park.pk in ranks else None)
+        history = IndicatorHistory(indicator, months, values, city_growth, growth, shares=shares,
+                                   ranks=rank_history, rank_of=rank_of)  # fmt: skip
         target = store.targets.get((park.pk, indicator.pk, year))
         if target is not None and target[0] == Target.Kind.ABSOLUTE:
             history.target_path = calc.target_path(target[1])[:month]

@@ -38,3 +38,9 @@ def verdict(flag: bool | None) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if mapping is not None else None
+
+
+@register.filter
+def zip_lists(first: Any, second: Any) -> list[tuple[Any, Any]]:
+    """Pairs of two lists of the same length, for one table row from two series."""
+    return list(zip(first, second, strict=True))

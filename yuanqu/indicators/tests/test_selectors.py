@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from yuanqu.indicators import selectors
+from yuanqu.indicators.models import IndicatorValue
 from yuanqu.indicators.tests.factories import indicator, make_target, make_value
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,23 @@ def test_import_command_refuses_a_bad_workbook(park_a, tmp_path):
     path.write_bytes(template_workbook({"2026年6月": [["丙园区", 1, None, None]]}).getvalue())
     with pytest.raises(CommandError):
         call_command("import_indicators", str(path), stdout=StringIO())
+
+
+def history(park, month=6, code="industrial_output"):
+    wanted = [indicator(code)]
+    return selectors.park_year(park=park, year=2026, month=month, indicators=wanted)[0]
+
+
+def test_a_parks_rank_history_follows_its_growth_month_by_month(june):
+    park_a, park_b = june
+    # 甲 grows 11.4 % in June against 乙's 25 %; in May 甲 leads.
+    make_value(park=park_a, code="industrial_output", year=2026, month=5, value="40", yoy_pct="9")
+    make_value(park=park_b, code="industrial_output", year=2026, month=5, value="25", yoy_pct="4")
+    ranks = history(park_a)
+    assert ranks.ranks[4:] == [1, 2] and ranks.rank_of[4:] == [2, 2]
+
+
+def test_a_published_growth_of_zero_is_kept_not_recomputed(june):
+    park_a, _park_b = june
+    IndicatorValue.objects.filter(park=park_a, year=2026, month=6).update(yoy_pct=D("0"))
+    assert history(park_a).growth[5] == D("0")
