@@ -11,8 +11,9 @@ writes five years of monthly values (2021–2025) and targets through the import
 (idempotent). `run` measures, in this process and in one run: importing a fresh workbook of
 2026 (12 months; three times, the year removed between runs), the same workbook again (no
 change), the report of June 2026 as JSON, the dashboard's first request after the import,
-and the dashboard warm (after 3 warm-up requests), all as server time through Django's test
-client (no network).
+the dashboard warm (after 3 warm-up requests), a park's view, and the city's A4 report as
+PDF (Chromium started for each), all as server time through Django's test client (no
+network).
 """
 
 from __future__ import annotations
@@ -191,7 +192,18 @@ def run(requests: int) -> None:
     def report_json() -> None:
         json.dumps(selectors.month_report(year=FRESH_YEAR, month=6).as_json(), ensure_ascii=False)
 
+    park_url = f"/dashboard/parks/{parks[0].pk}/?year={FRESH_YEAR}&month=6"
+
+    def park_page() -> None:
+        assert client.get(park_url).status_code == 200
+
+    def city_pdf() -> None:
+        response = client.get(f"/dashboard/report.pdf?year={FRESH_YEAR}&month=6")
+        assert response["Content-Type"] == "application/pdf"
+
     warm = _median_ms(dashboard, requests)
+    park_ms = _median_ms(park_page, requests)
+    pdf_ms = _median_ms(city_pdf, 3, warm=1)
     report_ms = _median_ms(report_json, max(5, requests // 3), warm=1)
     cells = len(parks) * len(indicators) * 12
     print(f"workbook: {len(parks)} parks × {len(indicators)} indicators × 12 months = {cells} cells,"
@@ -203,6 +215,8 @@ def run(requests: int) -> None:
     print(f"report of one month, JSON:       {report_ms:8.0f} ms  (budget 1000)")
     print(f"dashboard, first after import:   {cold:8.0f} ms  (budget 1000)")
     print(f"dashboard, warm (median of {requests}): {warm:8.1f} ms  (budget 150)")
+    print(f"park view (median of {requests}):      {park_ms:8.1f} ms  (no budget)")
+    print(f"city report as PDF (median of 3): {pdf_ms:8.0f} ms  (no budget; Chromium per request)")
 
 
 def main() -> None:
