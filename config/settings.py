@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "yuanqu.pipeline",
     "yuanqu.workbench",
     "yuanqu.indicators",
+    "yuanqu.api",
+    "ninja",  # the API docs page's own vendored Swagger UI (no CDN)
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +80,10 @@ MIDDLEWARE = [
     # Anonymous article pages from the cache before sessions/CSRF/auth (issue 4 budget).
     "yuanqu.news.middleware.CachedArticleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cross-origin API reads for the allowed origins only (API_CORS_ORIGINS; none by default).
+    "corsheaders.middleware.CorsMiddleware",
+    # The API's body cap, ETags, 304s and public Cache-Control.
+    "yuanqu.api.middleware.ApiHttpMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -245,6 +252,14 @@ MAP_TILE_ATTRIBUTION = env_str(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
 MAP_TILES_GCJ02 = env_bool("MAP_TILES_GCJ02", False)
+
+# The JSON API (/api/v1/, docs/api.md).
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60, minimum=0)
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
+API_ANON_RATE = env_str("API_ANON_RATE", "120/m")
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS", [])
+CORS_ALLOW_CREDENTIALS = False
 
 # Printable reports become PDF through Chromium's own print engine (see docs/indicators.md):
 # Debian's binary, driven by Playwright; without it the report still prints from the browser.
