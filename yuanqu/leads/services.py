@@ -111,6 +111,18 @@ def lead_submit(
     return SubmitOutcome(lead=lead, created=created, merged=not created, replayed=False)
 
 
+def lead_submission_matches(*, idempotency_key: str, data: Mapping[str, Any]) -> bool:
+    """False when this key already stored a different need (a client reusing a key for
+    another submission); True for a new key or a true retry. Personal fields are not kept in
+    the submission history, so only the need itself is compared."""
+    stored = (
+        LeadSubmission.objects.filter(idempotency_key=idempotency_key.strip()[:64])
+        .values_list("data", flat=True)
+        .first()
+    )
+    return stored is None or stored == _submission_data(data)
+
+
 def _replay(key: str) -> SubmitOutcome | None:
     # Runs before every submission and almost every key is new: the lead id alone, in raw
     # SQL (building the ORM query costs ten times the lookup on the unique key); the whole
