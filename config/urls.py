@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("workbench/leads/", include("yuanqu.leads.workbench_urls")),
     path("workbench/projects/", include("yuanqu.pipeline.urls")),
     path("workbench/enterprises/", include("yuanqu.enterprises.urls")),
+    path("workbench/api-tokens/", include("yuanqu.api.token_urls")),
     path("dashboard/", include("yuanqu.indicators.urls")),
     path("api/", include("yuanqu.api.urls")),
     path("admin/", admin.site.urls),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from yuanqu.api import carriers, errors, needs, news, parks, reference
+from yuanqu.api import carriers, errors, needs, news, parks, reference, staff
 from yuanqu.api.throttling import AnonymousRate
 
 
@@ -36,3 +36,4 @@ api.add_router("/", parks.router)
 api.add_router("/", carriers.router)
 api.add_router("/", reference.router)
 api.add_router("/", needs.router)
+api.add_router("/", staff.router)

@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field
 
 from yuanqu.accounts import gates
 from yuanqu.api.errors import ApiError
+from yuanqu.api.formdata import as_form_data, form_refused
 from yuanqu.api.schemas import ERRORS, ErrorOut, absolute
 from yuanqu.leads.forms import NeedForm, initial_from_text
 from yuanqu.leads.models import Lead
@@ -94,15 +95,7 @@ class NeedOut(Schema):
 
 
 def _form_data(payload: NeedIn, key: str) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for name, value in payload.model_dump().items():
-        if isinstance(value, list):
-            data.setlist(name, [str(item) for item in value])
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = str(value)
+    data = as_form_data(payload.model_dump())
     data["idempotency_key"] = key
     return data
 
@@ -125,8 +118,7 @@ def submit(request: HttpRequest, payload: NeedIn, response: HttpResponse) -> dic
                        {"Idempotency-Key": [IDEMPOTENCY_HELP]})  # fmt: skip
     form = NeedForm(_form_data(payload, key))
     if not form.is_valid():
-        fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-        raise ApiError(400, "invalid", "需求填写有误,请按 fields 中的说明修改。", fields)
+        raise form_refused(form, "需求填写有误,请按 fields 中的说明修改。")
     data = form.lead_data()
     if not lead_submission_matches(idempotency_key=key, data=data):
         raise ApiError(409, "idempotency_key_reused", "这个 Idempotency-Key 已用于另一条不同的需求,请换一个键。",
