@@ -5,7 +5,17 @@ from __future__ import annotations
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from yuanqu.api import carriers, errors, needs, news, parks, reference, staff
+from yuanqu.api import (
+    carriers,
+    enterprises,
+    errors,
+    indicators,
+    needs,
+    news,
+    parks,
+    reference,
+    staff,
+)
 from yuanqu.api.throttling import AnonymousRate
 
 
@@ -37,3 +47,5 @@ api.add_router("/", carriers.router)
 api.add_router("/", reference.router)
 api.add_router("/", needs.router)
 api.add_router("/", staff.router)
+api.add_router("/", indicators.router)
+api.add_router("/", enterprises.router)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -41,3 +42,10 @@ class ErrorOut(Schema):
 
 # The error answers every endpoint may give, for the schema.
 ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+
+def person(user: Any) -> dict[str, Any] | None:
+    """A staff member as the API names them: id and display name, nothing personal."""
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.get_full_name() or user.username}

@@ -12,49 +12,26 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
-from ninja.throttling import AuthRateThrottle
 from pydantic import ConfigDict, Field
 
 from yuanqu.accounts import gates
 from yuanqu.accounts.forms import RevealForm
 from yuanqu.accounts.pii import mask_mobile
 from yuanqu.api import pagination
-from yuanqu.api.auth import token_auth
+from yuanqu.api.auth import STAFF_ERRORS, staff_throttle, token_auth
 from yuanqu.api.errors import ApiError
-from yuanqu.api.formdata import as_form_data, form_refused
-from yuanqu.api.schemas import ERRORS, ErrorOut, iso
+from yuanqu.api.formdata import as_form_data, form_refused, validation_refused
+from yuanqu.api.schemas import iso, person
 from yuanqu.leads import selectors as lead_selectors
 from yuanqu.leads import services as lead_services
-from yuanqu.leads.inbox_forms import LeadFollowUpForm
+from yuanqu.leads.inbox_forms import LeadAssignForm, LeadFollowUpForm
 from yuanqu.leads.models import Lead
 from yuanqu.pipeline import selectors as project_selectors
 from yuanqu.pipeline import services as project_services
 from yuanqu.pipeline.forms import StageMoveForm
 from yuanqu.pipeline.models import Project
 
-STAFF_ERRORS = {**ERRORS, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut}
-
-router = Router(tags=["工作台(需令牌)"], auth=token_auth, throttle=[AuthRateThrottle("600/m")])
-
-
-# --- helpers -------------------------------------------------------------------------
-
-
-def _refuse_validation(error: ValidationError) -> ApiError:
-    if hasattr(error, "error_dict"):
-        fields = {name: [str(m) for e in errors for m in e.messages]
-                  for name, errors in error.error_dict.items()}  # fmt: skip
-    else:
-        fields = {"request": list(error.messages)}
-    return ApiError(
-        400, "invalid", "未能保存:" + ";".join(m for ms in fields.values() for m in ms), fields
-    )
-
-
-def _person(user: Any) -> dict[str, Any] | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "name": user.get_full_name() or user.username}
+router = Router(tags=["工作台(需令牌)"], auth=token_auth, throttle=[staff_throttle()])
 
 
 # --- leads ---------------------------------------------------------------------------
@@ -123,7 +100,7 @@ def _lead(lead: Lead) -> dict[str, Any]:
         "area_min_m2": lead.area_min_m2,
         "area_max_m2": lead.area_max_m2,
         "park_id": lead.park_id,
-        "owner": _person(lead.owner),
+        "owner": person(lead.owner),
         "created_at": iso(lead.created_at),
         "last_activity_at": iso(lead.last_activity_at),
         "next_follow_up_on": lead.next_follow_up_on.isoformat() if lead.next_follow_up_on else None,
@@ -159,7 +136,7 @@ def _lead_detail(lead: Lead) -> dict[str, Any]:
                 "happened_at": iso(f.happened_at),
                 "outcome": f.outcome,
                 "notes": f.notes,
-                "author": _person(f.author),
+                "author": person(f.author),
                 "next_follow_up_on": f.next_follow_up_on.isoformat()
                 if f.next_follow_up_on
                 else None,
@@ -201,7 +178,7 @@ def lead_reveal(
             user=request.user, lead=lead, reason=form.cleaned_data["reason"], request=request
         )
     except ValidationError as error:
-        raise _refuse_validation(error) from None
+        raise validation_refused(error) from None
     response["Cache-Control"] = "private, no-store"
     return {"mobile": mobile}
 
@@ -229,7 +206,32 @@ def lead_follow_up(request: HttpRequest, lead_id: int, payload: FollowUpIn) -> d
     try:
         lead_services.lead_follow_up_record(actor=request.user, lead=lead, **form.cleaned_data)
     except ValidationError as error:
-        raise _refuse_validation(error) from None
+        raise validation_refused(error) from None
+    return _lead_detail(gates.lead_for_user_or_404(request.user, lead_id, for_change=False))
+
+
+class AssignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    owner: int = Field(description="跟进人的用户 id(该线索所属园区的招商人员);给自己即领取")
+
+
+@router.post(
+    "/leads/{lead_id}/assign",
+    response={200: LeadDetailOut, **STAFF_ERRORS},
+    summary="分配或领取线索",
+)
+def lead_assign(request: HttpRequest, lead_id: int, payload: AssignIn) -> dict[str, Any]:
+    lead = gates.lead_for_user_or_404(request.user, lead_id, for_change=True)
+    form = LeadAssignForm(
+        as_form_data(payload.model_dump()), officers=gates.assignable_officers(lead.park_id or 0)
+    )
+    if not form.is_valid():
+        raise form_refused(form)
+    try:
+        lead_services.lead_assign(actor=request.user, lead=lead, owner=form.cleaned_data["owner"])
+    except ValidationError as error:
+        raise validation_refused(error) from None
     return _lead_detail(gates.lead_for_user_or_404(request.user, lead_id, for_change=False))
 
 
@@ -275,7 +277,7 @@ def _project(project: Project) -> dict[str, Any]:
         "stage": project.stage,
         "stage_label": project.get_stage_display(),
         "park_id": project.park_id,
-        "officer": _person(project.officer),
+        "officer": person(project.officer),
         "industry_code": project.industry_id,
         "key_level": project.key_level,
         "agreed_investment_yi": project.agreed_investment_yi,
@@ -343,5 +345,5 @@ def project_move(request: HttpRequest, project_id: int, payload: StageMoveIn) ->
     except project_services.ProjectConflict:
         raise ApiError(409, "version_conflict", "项目已被他人修改,请重新读取后再提交。") from None
     except ValidationError as error:
-        raise _refuse_validation(error) from None
+        raise validation_refused(error) from None
     return _project(moved)

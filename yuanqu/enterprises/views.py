@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 
 from yuanqu.accounts import gates
-from yuanqu.accounts.models import Membership, SecurityEvent
+from yuanqu.accounts.models import SecurityEvent
 from yuanqu.core import spreadsheets
 from yuanqu.enterprises import importing, selectors, services
 from yuanqu.enterprises.forms import (
@@ -39,7 +39,6 @@ from yuanqu.enterprises.models import Enterprise
 from yuanqu.parks.models import Park
 
 PAGE_SIZE = 50
-READER_ROLES = Membership.PARK_ROLES | Membership.REGION_ROLES
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -52,10 +51,7 @@ def registry_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     @gates.staff_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not gates.is_site_admin(user) and not any(
-            gates.has_role(user, role) for role in READER_ROLES
-        ):
+        if not selectors.may_read_registry(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -21,7 +21,7 @@ service's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -229,7 +229,7 @@ def read_workbook(workbook: Workbook, *, lookup: Lookup) -> ParsedWorkbook:
             layouts.add(layout)
     parsed.months = sorted(seen_months)
     parsed.errors.extend(_missing_months(parsed.months))
-    parsed.errors.extend(_falling_cumulatives(parsed.values, lookup))
+    parsed.errors.extend(falling_cumulatives(parsed.values, lookup.indicators.values()))
     parsed.layout = "+".join(sorted(layouts))
     if not parsed.months and not parsed.targets and not parsed.errors:
         parsed.errors.append(CellError("", _("工作簿中没有月份工作表或年度目标。")))
@@ -627,12 +627,12 @@ def _missing_months(months: Sequence[tuple[int, int]]) -> list[CellError]:
     return errors
 
 
-def _falling_cumulatives(values: Sequence[ValueRow], lookup: Lookup) -> list[CellError]:
-    """Within the workbook, a 1–N月累计 value may not fall from one month to the next."""
+def falling_cumulatives(
+    values: Sequence[ValueRow], indicators: Iterable[Indicator]
+) -> list[CellError]:
+    """Within one upload, a 1–N月累计 value may not fall from one month to the next."""
     cumulative = {
-        indicator.pk
-        for indicator in lookup.indicators.values()
-        if indicator.kind == Indicator.Kind.CUMULATIVE
+        indicator.pk for indicator in indicators if indicator.kind == Indicator.Kind.CUMULATIVE
     }
     by_key = {
         (row.park_id, row.indicator_id, row.year, row.month): row
@@ -654,6 +654,56 @@ def falling_message(previous: Decimal | None, where: str) -> str:
         "where": where,
         "previous": f"{previous.normalize():f}" if previous is not None else "—",
     }
+
+
+def read_records(
+    records: Sequence[Mapping[str, Any]],
+    *,
+    indicators: Iterable[Indicator],
+    park_ids: Iterable[int],
+) -> ParsedWorkbook:
+    """Monthly values sent as records (the API's bulk upsert) under the workbook's rules:
+    known indicator and park, values in the indicator's own unit, no negative where the
+    indicator allows none, a growth-only indicator with its growth alone, each figure once,
+    cumulative values never falling within the records. ``where`` names the record
+    (``rows[3]``) as a workbook names its cell."""
+    by_code = {indicator.code: indicator for indicator in indicators}
+    known_parks = set(park_ids)
+    parsed = ParsedWorkbook(layout="api")
+    seen: dict[tuple[int | None, int, int, int], str] = {}
+    months: set[tuple[int, int]] = set()
+    for index, record in enumerate(records):
+        where = f"rows[{index}]"
+        indicator = by_code.get(record["indicator"])
+        park_id = record.get("park")
+        value, growth = record.get("value"), record.get("yoy_pct")
+        problem = None
+        if indicator is None:
+            problem = _("没有代码为“%s”的启用指标") % str(record["indicator"])[:40]
+        elif park_id is not None and park_id not in known_parks:
+            problem = _("没有 id 为 %s 的园区") % park_id
+        elif value is None and growth is None:
+            problem = _("value 和 yoy_pct 至少给出一个")
+        elif value is not None and indicator.growth_only:
+            problem = _("“%s”只发布增速,请只给 yoy_pct") % indicator.name
+        elif value is not None and value < 0 and not indicator.allow_negative:
+            problem = _("“%s”不能为负数") % indicator.name
+        if problem is not None or indicator is None:
+            parsed.errors.append(CellError(where, problem or ""))
+            continue
+        key = (park_id, indicator.pk, record["year"], record["month"])
+        if key in seen:
+            parsed.errors.append(CellError(where, _("与 %s 是同一园区、指标和月份") % seen[key]))
+            continue
+        seen[key] = where
+        months.add((record["year"], record["month"]))
+        parsed.values.append(
+            ValueRow(park_id=park_id, indicator_id=indicator.pk, year=record["year"],
+                     month=record["month"], value=value, yoy_pct=growth, where=where)
+        )  # fmt: skip
+    parsed.months = sorted(months)
+    parsed.errors.extend(falling_cumulatives(parsed.values, by_code.values()))
+    return parsed
 
 
 # --- writing ---------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db.models import Count, Max, Q
 
+from yuanqu.accounts import gates
+from yuanqu.accounts.models import Membership
 from yuanqu.indicators import calculations as calc
 from yuanqu.indicators.models import Indicator, IndicatorValue, Target
 from yuanqu.parks.models import Park
@@ -123,6 +125,23 @@ class MonthReport:
 
     def as_json(self) -> list[dict[str, Any]]:
         return [figure.as_json() for figure in self.figures()]
+
+
+def city_park_ids_for_user(user: Any) -> frozenset[int] | None:
+    """Parks of the city view, or None when the user has no city view (park staff only)."""
+    if gates.is_site_admin(user):
+        return frozenset(gates.parks_for_user(user).values_list("pk", flat=True))
+    if not gates.has_role(user, Membership.Role.LEADERSHIP):
+        return None
+    return frozenset(gates.parks_for_user(user).values_list("pk", flat=True))
+
+
+def import_scope_for_user(user: Any) -> frozenset[int] | None | bool:
+    """True: every row (site admin); a set: those parks' rows; False: may not import."""
+    if gates.is_site_admin(user):
+        return True
+    parks = frozenset(gates.profile_editable_parks_for_user(user).values_list("pk", flat=True))
+    return parks or False
 
 
 def active_indicators() -> list[Indicator]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from yuanqu.indicators import importing
 from yuanqu.indicators.importing import CellError, TargetRow, ValueRow
 from yuanqu.indicators.models import ImportBatch, Indicator, IndicatorValue, Revision, Target
+from yuanqu.parks.models import Park
 
 MAX_LISTED_CHANGES = 200
 
@@ -111,6 +113,36 @@ def import_workbook(
         source=source,
         filename=filename,
         sha256=hashlib.sha256(content).hexdigest(),
+        layout=parsed.layout,
+        report=report,
+    )
+
+
+def import_records(
+    *,
+    records: Sequence[Mapping[str, Any]],
+    actor: Any,
+    allowed_park_ids: frozenset[int] | None = None,
+) -> ImportReport:
+    """The API's bulk upsert: records checked by the workbook's rules, then applied
+    exactly as an upload is (all-or-nothing, idempotent, a Revision per change)."""
+    parsed = importing.read_records(
+        records,
+        indicators=Indicator.objects.filter(is_active=True),
+        park_ids=Park.objects.values_list("pk", flat=True),
+    )
+    report = ImportReport(months=parsed.months, layout=parsed.layout)
+    report.errors = list(parsed.errors)
+    if allowed_park_ids is not None:
+        report.errors.extend(_out_of_scope(parsed.values, (), allowed_park_ids))
+    if report.errors:
+        return report
+    canonical = json.dumps(list(records), sort_keys=True, default=str, ensure_ascii=False)
+    return apply_rows(
+        values=parsed.values,
+        actor=actor,
+        source=ImportBatch.Source.API,
+        sha256=hashlib.sha256(canonical.encode()).hexdigest(),
         layout=parsed.layout,
         report=report,
     )

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yuanqu.accounts import gates
-from yuanqu.accounts.models import Membership
 from yuanqu.core import downloads, pdf, spreadsheets
 from yuanqu.enterprises.selectors import target_progress_for_user
 from yuanqu.indicators import charts, exports, reports, selectors, services
@@ -35,23 +34,6 @@ CITY_CACHE_SECONDS = 6 * 3600
 CHART_SCRIPTS = ("vendor/echarts/echarts.common.min.js", "js/indicator-charts.js")
 # The printed report's stylesheets, in the order report_print.html links them.
 REPORT_STYLESHEETS = ("css/indicators.css", "css/indicators-print.css")
-
-
-def _city_park_ids(user: Any) -> frozenset[int] | None:
-    """Parks of the city view, or None when the user has no city view (park staff only)."""
-    if gates.is_site_admin(user):
-        return frozenset(gates.parks_for_user(user).values_list("pk", flat=True))
-    if not gates.has_role(user, Membership.Role.LEADERSHIP):
-        return None
-    return frozenset(gates.parks_for_user(user).values_list("pk", flat=True))
-
-
-def _import_park_ids(user: Any) -> frozenset[int] | None | bool:
-    """True: every row (site admin); a set: those parks' rows; False: may not import."""
-    if gates.is_site_admin(user):
-        return True
-    parks = frozenset(gates.profile_editable_parks_for_user(user).values_list("pk", flat=True))
-    return parks or False
 
 
 def _month(
@@ -69,13 +51,17 @@ def _month(
 
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"wb_section": "dashboard", "can_import": bool(_import_park_ids(request.user)), **extra}
+    return {
+        "wb_section": "dashboard",
+        "can_import": bool(selectors.import_scope_for_user(request.user)),
+        **extra,
+    }
 
 
 @require_GET
 @gates.staff_required
 def city_page(request: HttpRequest) -> HttpResponse:
-    park_ids = _city_park_ids(request.user)
+    park_ids = selectors.city_park_ids_for_user(request.user)
     if park_ids is None:
         own = gates.parks_for_user(request.user).order_by("name").first()
         if own is None:
@@ -165,7 +151,7 @@ def park_page(request: HttpRequest, park_id: int) -> HttpResponse:
 @gates.staff_required
 def export_month(request: HttpRequest) -> HttpResponse:
     """The dashboard's table for a month in the template layout (imports back unchanged)."""
-    park_ids = _city_park_ids(request.user)
+    park_ids = selectors.city_park_ids_for_user(request.user)
     if park_ids is None:
         park_ids = frozenset(gates.parks_for_user(request.user).values_list("pk", flat=True))
     chosen = _month(request, park_ids)
@@ -203,7 +189,7 @@ def _print_context(request: HttpRequest) -> dict[str, Any]:
     park = None
     if park_id:
         park = gates.park_for_user_or_404(request.user, park_id, for_change=False)
-    park_ids = frozenset({park.pk}) if park else _city_park_ids(request.user)
+    park_ids = frozenset({park.pk}) if park else selectors.city_park_ids_for_user(request.user)
     if park_ids is None:
         raise PermissionDenied
     if form.cleaned_data.get("year"):
@@ -262,7 +248,7 @@ def _static_path(name: str) -> Path:
 @require_GET
 @gates.staff_required
 def template_download(request: HttpRequest) -> HttpResponse:
-    allowed = _import_park_ids(request.user)
+    allowed = selectors.import_scope_for_user(request.user)
     if allowed is False:
         raise PermissionDenied
     parks = gates.parks_for_user(request.user).filter(is_active=True).order_by("name")
@@ -277,7 +263,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @gates.staff_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    allowed = _import_park_ids(request.user)
+    allowed = selectors.import_scope_for_user(request.user)
     if allowed is False:
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)

@@ -7,25 +7,12 @@ import pytest
 
 from yuanqu.accounts.models import PersonalDataAccess
 from yuanqu.accounts.tests.factories import make_lead
-from yuanqu.api.tokens import token_create
+from yuanqu.api.tests.staff_client import bearer, call
 from yuanqu.leads.models import FollowUp, LeadEvent
 from yuanqu.pipeline.models import Stage
 from yuanqu.pipeline.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user, scope="read_write"):
-    _token, raw = token_create(user=user, name="测试", scope=scope, days=30)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
-def call(client, method, path, headers, body=None):
-    kwargs = (
-        {"content_type": "application/json", "data": json.dumps(body)} if body is not None else {}
-    )
-    response = getattr(client, method)("/api/v1" + path, **kwargs, **headers)
-    return response.status_code, response.json()
 
 
 @pytest.fixture
@@ -112,6 +99,24 @@ def test_a_bad_follow_up_is_refused_with_the_forms_messages(client, investment_o
     })  # fmt: skip
     assert status == 400 and {"channel", "happened_at"} <= set(body["error"]["fields"])
     assert not FollowUp.objects.exists()
+
+
+def test_an_officer_claims_a_lead_through_the_assign_service(client, investment_officer, lead_a):
+    status, body = call(client, "post", f"/leads/{lead_a.pk}/assign", bearer(investment_officer),
+                        {"owner": investment_officer.pk})  # fmt: skip
+    assert status == 200, body
+    assert body["owner"]["id"] == investment_officer.pk
+    assert LeadEvent.objects.filter(lead=lead_a, kind=LeadEvent.Kind.ASSIGNED).exists()
+
+
+def test_a_lead_cannot_be_assigned_to_another_parks_officer(
+    client, investment_officer, other_park_officer, lead_a
+):
+    status, body = call(client, "post", f"/leads/{lead_a.pk}/assign", bearer(investment_officer),
+                        {"owner": other_park_officer.pk})  # fmt: skip
+    assert status == 400 and "owner" in body["error"]["fields"]
+    lead_a.refresh_from_db()
+    assert lead_a.owner_id is None
 
 
 def test_projects_of_the_users_park(client, investment_officer, park_a, park_b):
