@@ -13,7 +13,7 @@ from pydantic import Field
 
 from yuanqu.api import pagination
 from yuanqu.api.errors import ApiError
-from yuanqu.api.schemas import ERRORS, absolute, iso, last_modified
+from yuanqu.api.schemas import ERRORS, Id, absolute, iso, last_modified
 from yuanqu.listings import display, selectors
 from yuanqu.listings.filters import CarrierFilterForm, CarrierFilters
 from yuanqu.listings.models import Carrier
@@ -248,7 +248,7 @@ def carrier_map(request: HttpRequest, query: Query[CarrierQuery]) -> HttpRespons
 @router.get(
     "/carriers/{carrier_id}", response={200: CarrierDetailOut, **ERRORS}, summary="载体详情"
 )
-def carrier(request: HttpRequest, carrier_id: int, response: HttpResponse) -> dict[str, Any]:
+def carrier(request: HttpRequest, carrier_id: Id, response: HttpResponse) -> dict[str, Any]:
     found = selectors.carrier_get_public(carrier_id=carrier_id)
     if found is None:
         raise Http404

@@ -15,6 +15,7 @@ from yuanqu.accounts import gates
 from yuanqu.api import pagination
 from yuanqu.api.auth import STAFF_ERRORS, staff_throttle, token_auth
 from yuanqu.api.errors import ApiError
+from yuanqu.api.schemas import Id
 from yuanqu.enterprises import selectors
 from yuanqu.enterprises.models import Enterprise
 
@@ -55,7 +56,7 @@ class EnterpriseDetailOut(EnterpriseOut):
 
 
 class EnterpriseQuery(Schema):
-    park: int | None = None
+    park: Id | None = None
     flag: str | None = Field(None, description="如 high_tech、above_scale:industry、specialised")
     industry: str | None = Field(None, description="GB/T 4754 门类字母或两位大类代码")
     q: str | None = Field(None, max_length=100, description="名称、地址或统一社会信用代码")
@@ -102,7 +103,7 @@ def enterprise_list(request: HttpRequest, query: Query[EnterpriseQuery]) -> dict
     response={200: EnterpriseDetailOut, **STAFF_ERRORS},
     summary="企业详情",
 )
-def enterprise_detail(request: HttpRequest, enterprise_id: int) -> dict[str, Any]:
+def enterprise_detail(request: HttpRequest, enterprise_id: Id) -> dict[str, Any]:
     _readers_only(request)
     found = gates.enterprise_for_user_or_404(request.user, enterprise_id)
     enterprise = Enterprise.objects.select_related("park", "industry").get(pk=found.pk)

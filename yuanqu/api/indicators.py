@@ -15,7 +15,7 @@ from pydantic import ConfigDict, Field
 from yuanqu.accounts import gates
 from yuanqu.api.auth import STAFF_ERRORS, staff_throttle, token_auth
 from yuanqu.api.errors import ApiError
-from yuanqu.api.schemas import iso
+from yuanqu.api.schemas import Id, iso
 from yuanqu.indicators import selectors, services
 
 router = Router(tags=["园区指标(需令牌)"], auth=token_auth, throttle=[staff_throttle()])
@@ -42,7 +42,7 @@ def indicator_list(request: HttpRequest) -> list[Any]:
 class ReportQuery(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
     month: int | None = Field(None, ge=1, le=12)
-    park: int | None = Field(None, description="只看一个园区;不给则为用户可见的全部园区")
+    park: Id | None = Field(None, description="只看一个园区;不给则为用户可见的全部园区")
 
 
 class FigureOut(Schema):
@@ -141,7 +141,7 @@ def indicator_report(request: HttpRequest, query: Query[ReportQuery]) -> dict[st
 class ValueIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    park: int | None = Field(description="园区 id;null 为全市合计(仅站点管理员)")
+    park: Id | None = Field(description="园区 id;null 为全市合计(仅站点管理员)")
     indicator: str = Field(max_length=40, description="指标代码,见 GET /indicators")
     year: int = Field(ge=2000, le=2100)
     month: int = Field(ge=1, le=12)

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Header, Router, Schema
 from pydantic import ConfigDict, Field
 
 from yuanqu.accounts import gates
 from yuanqu.api.errors import ApiError
 from yuanqu.api.formdata import as_form_data, form_refused
-from yuanqu.api.schemas import ERRORS, ErrorOut, absolute
+from yuanqu.api.schemas import ERRORS, ErrorOut, Id, absolute
 from yuanqu.leads.forms import NeedForm, initial_from_text
 from yuanqu.leads.models import Lead
 from yuanqu.leads.services import LeadSubmitRefused, lead_submission_matches, lead_submit
@@ -49,7 +49,18 @@ def parse(request: HttpRequest, payload: ParseIn) -> dict[str, Any]:
 class NeedIn(Schema):
     """The need form's fields, by the form's names; checked by the form itself."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "factory", "deal": "rent", "mobile": "13912345678", "consent": True,
+                    "area_min": "1000", "area_max": "3000", "company": "徐州某机械有限公司",
+                    "need_text": "求租单层厂房,层高 8 米以上,带 10 吨行车",
+                }
+            ]
+        },
+    )  # fmt: skip
 
     kind: str = Field(description="factory、land、office、warehouse …(与表单相同)")
     deal: str = Field(description="rent、sale …(与表单相同)")
@@ -79,7 +90,7 @@ class NeedIn(Schema):
     annual_tax_wan: Decimal | None = None
     jobs: int | None = None
     source: str | None = Field(None, max_length=300, description="来源页面路径")
-    carrier: int | None = Field(None, description="从哪个载体页发起")
+    carrier: Id | None = Field(None, description="从哪个载体页发起")
 
 
 class NeedOut(Schema):
@@ -108,11 +119,18 @@ IDEMPOTENCY_HELP = "同一需求重试时带同一个键(≤ 64 个字符),只�
     response={200: NeedOut, 409: ErrorOut, **ERRORS},
     summary="提交需求并立即得到匹配结果",
 )
-def submit(request: HttpRequest, payload: NeedIn, response: HttpResponse) -> dict[str, Any]:
+def submit(
+    request: HttpRequest,
+    payload: NeedIn,
+    response: HttpResponse,
+    idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", description=IDEMPOTENCY_HELP, examples=["5f0c2b9e-need-1"]
+    ),
+) -> dict[str, Any]:
     """The need form's submission: the same validation, consent, rate limits and
     exactly-once rule. Send an `Idempotency-Key` header; the same key answers with the same
     lead, and the same key with a different need is refused (409)."""
-    key = (request.headers.get("Idempotency-Key") or "").strip()
+    key = (idempotency_key or "").strip()
     if not key or len(key) > 64:
         raise ApiError(400, "idempotency_key_required", "请在 Idempotency-Key 头中给出本次提交的唯一键(1–64 个字符)。",
                        {"Idempotency-Key": [IDEMPOTENCY_HELP]})  # fmt: skip

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from yuanqu.api import pagination
-from yuanqu.api.schemas import ERRORS, absolute, iso, last_modified
+from yuanqu.api.schemas import ERRORS, Id, absolute, iso, last_modified
 from yuanqu.core import search as search_engine
 from yuanqu.news import selectors
 from yuanqu.news.content import sanitize_html
@@ -164,7 +164,7 @@ def _search(filters: ArticleFilters, category: Any) -> dict[str, Any]:
     response={200: ArticleDetailOut, **ERRORS},
     summary="资讯详情(含相关文章)",
 )
-def article(request: HttpRequest, article_id: int, response: HttpResponse) -> dict[str, Any]:
+def article(request: HttpRequest, article_id: Id, response: HttpResponse) -> dict[str, Any]:
     visible = selectors.article_get_public(pk=article_id)
     if visible is None:
         raise Http404

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from yuanqu.api import pagination
@@ -98,7 +98,11 @@ def parks(request: HttpRequest, filters: Query[ParkFilters]) -> dict[str, Any]:
 
 
 @router.get("/parks/{slug}", response={200: ParkDetailOut, **ERRORS}, summary="园区详情")
-def park(request: HttpRequest, slug: str, response: HttpResponse) -> dict[str, Any]:
+def park(
+    request: HttpRequest,
+    response: HttpResponse,
+    slug: str = Path(..., max_length=100, examples=["xuzhou-etdz"]),
+) -> dict[str, Any]:
     found = selectors.park_get_public(slug=slug)
     if found is None:
         raise Http404

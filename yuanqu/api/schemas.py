@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import http_date
 from ninja import Schema
+from pydantic import Field
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -42,6 +43,11 @@ class ErrorOut(Schema):
 
 # The error answers every endpoint may give, for the schema.
 ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+# A row id as every input takes it: positive and within a 64-bit integer, so a huge number
+# is a 400 instead of an overflow inside the database driver.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def person(user: Any) -> dict[str, Any] | None:

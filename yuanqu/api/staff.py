@@ -21,7 +21,7 @@ from yuanqu.api import pagination
 from yuanqu.api.auth import STAFF_ERRORS, staff_throttle, token_auth
 from yuanqu.api.errors import ApiError
 from yuanqu.api.formdata import as_form_data, form_refused, validation_refused
-from yuanqu.api.schemas import iso, person
+from yuanqu.api.schemas import Id, iso, person
 from yuanqu.leads import selectors as lead_selectors
 from yuanqu.leads import services as lead_services
 from yuanqu.leads.inbox_forms import LeadAssignForm, LeadFollowUpForm
@@ -76,7 +76,7 @@ class LeadDetailOut(LeadOut):
 class LeadQuery(Schema):
     status: str | None = None
     owner: str | None = Field(None, description="me、none 或用户 id")
-    park: int | None = None
+    park: Id | None = None
     industry: str | None = None
     kind: str | None = None
     deal: str | None = None
@@ -147,7 +147,7 @@ def _lead_detail(lead: Lead) -> dict[str, Any]:
 
 
 @router.get("/leads/{lead_id}", response={200: LeadDetailOut, **STAFF_ERRORS}, summary="线索详情")
-def lead(request: HttpRequest, lead_id: int) -> dict[str, Any]:
+def lead(request: HttpRequest, lead_id: Id) -> dict[str, Any]:
     return _lead_detail(gates.lead_for_user_or_404(request.user, lead_id, for_change=False))
 
 
@@ -167,7 +167,7 @@ class RevealOut(Schema):
     summary="查看完整手机号(记入访问日志)",
 )
 def lead_reveal(
-    request: HttpRequest, lead_id: int, payload: RevealIn, response: HttpResponse
+    request: HttpRequest, lead_id: Id, payload: RevealIn, response: HttpResponse
 ) -> dict[str, str]:
     lead = gates.lead_for_user_or_404(request.user, lead_id, for_change=True)
     form = RevealForm(as_form_data(payload.model_dump()))
@@ -198,7 +198,7 @@ class FollowUpIn(Schema):
     response={200: LeadDetailOut, **STAFF_ERRORS},
     summary="记录一次跟进",
 )
-def lead_follow_up(request: HttpRequest, lead_id: int, payload: FollowUpIn) -> dict[str, Any]:
+def lead_follow_up(request: HttpRequest, lead_id: Id, payload: FollowUpIn) -> dict[str, Any]:
     lead = gates.lead_for_user_or_404(request.user, lead_id, for_change=True)
     form = LeadFollowUpForm(as_form_data(payload.model_dump()))
     if not form.is_valid():
@@ -213,7 +213,7 @@ def lead_follow_up(request: HttpRequest, lead_id: int, payload: FollowUpIn) -> d
 class AssignIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    owner: int = Field(description="跟进人的用户 id(该线索所属园区的招商人员);给自己即领取")
+    owner: Id = Field(description="跟进人的用户 id(该线索所属园区的招商人员);给自己即领取")
 
 
 @router.post(
@@ -221,7 +221,7 @@ class AssignIn(Schema):
     response={200: LeadDetailOut, **STAFF_ERRORS},
     summary="分配或领取线索",
 )
-def lead_assign(request: HttpRequest, lead_id: int, payload: AssignIn) -> dict[str, Any]:
+def lead_assign(request: HttpRequest, lead_id: Id, payload: AssignIn) -> dict[str, Any]:
     lead = gates.lead_for_user_or_404(request.user, lead_id, for_change=True)
     form = LeadAssignForm(
         as_form_data(payload.model_dump()), officers=gates.assignable_officers(lead.park_id or 0)
@@ -259,7 +259,7 @@ class ProjectOut(Schema):
 
 class ProjectQuery(Schema):
     stage: str | None = None
-    park: int | None = None
+    park: Id | None = None
     officer: str | None = None
     limit: int = Field(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT)
     cursor: str | None = Field(None, max_length=500)
@@ -306,7 +306,7 @@ def projects(request: HttpRequest, query: Query[ProjectQuery]) -> dict[str, Any]
 @router.get(
     "/projects/{project_id}", response={200: ProjectOut, **STAFF_ERRORS}, summary="项目详情"
 )
-def project(request: HttpRequest, project_id: int) -> dict[str, Any]:
+def project(request: HttpRequest, project_id: Id) -> dict[str, Any]:
     return _project(gates.project_for_user_or_404(request.user, project_id, for_change=False))
 
 
@@ -325,7 +325,7 @@ class StageMoveIn(Schema):
     response={200: ProjectOut, **STAFF_ERRORS},
     summary="变更项目阶段(与项目页相同的依据规则)",
 )
-def project_move(request: HttpRequest, project_id: int, payload: StageMoveIn) -> dict[str, Any]:
+def project_move(request: HttpRequest, project_id: Id, payload: StageMoveIn) -> dict[str, Any]:
     found = gates.project_for_user_or_404(request.user, project_id, for_change=True)
     sent = json.loads(request.body or b"{}")
     form = StageMoveForm(as_form_data(sent), project=found)
