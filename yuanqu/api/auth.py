@@ -27,7 +27,8 @@ class TokenAuth(HttpBearer):
     openapi_description = "个人访问令牌(在工作台“API 令牌”页面创建)"
 
     def authenticate(self, request: HttpRequest, token: str) -> AccessToken | None:
-        found = token_authenticate(token)
+        # The middleware has looked the token up already (for the audit log's actor).
+        found = getattr(request, "api_token", None) or token_authenticate(token)
         if found is None:
             return None
         user: Any = found.user
