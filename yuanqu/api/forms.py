@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,14 @@ class TokenForm(forms.Form):
         choices=[(days, _("%(days)s 天") % {"days": days}) for days in EXPIRY_CHOICES_DAYS],
         initial=90,
     )
+
+    def __init__(self, *args: Any, read_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if read_only:
+            # Leadership changes nothing in the workbench, so its tokens only read.
+            self.fields["scope"].choices = [  # type: ignore[attr-defined]
+                (AccessToken.Scope.READ, AccessToken.Scope.READ.label)
+            ]
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yuanqu.accounts import gates
 from yuanqu.api.forms import TokenForm
+from yuanqu.api.models import AccessToken
 from yuanqu.api.tokens import token_create, token_revoke, tokens_for_user
 
 
 @require_http_methods(["GET", "POST"])
 @gates.staff_required
 def token_list(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    read_only = gates.is_read_only_staff(request.user)
+    form = TokenForm(request.POST or None, read_only=read_only)
     created = None
     if request.method == "POST" and form.is_valid():
         _token, created = token_create(user=request.user, **form.cleaned_data)
-        form = TokenForm()
+        form = TokenForm(read_only=read_only)
     response = render(
         request,
         "api/token_list.html",
@@ -40,6 +42,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @gates.staff_required
 def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    get_object_or_404(AccessToken, pk=token_id, user=request.user)  # another's: 404
     if token_revoke(user=request.user, token_id=token_id) is not None:
         messages.success(request, _("令牌已撤销,使用它的程序将立即无法访问。"))
     return redirect("api_tokens:list")

@@ -32,9 +32,20 @@ def test_a_token_without_a_purpose_is_refused_in_chinese(login_as, investment_of
     assert not AccessToken.objects.exists()
 
 
+def test_leadership_may_make_read_tokens_only(login_as, leadership):
+    client = login_as(leadership)
+    refused = client.post(
+        "/workbench/api-tokens/", {"name": "大屏", "scope": "read_write", "days": "90"}
+    )
+    assert refused.status_code == 400 and not AccessToken.objects.exists()
+    client.post("/workbench/api-tokens/", {"name": "大屏", "scope": "read", "days": "90"})
+    assert AccessToken.objects.get().scope == AccessToken.Scope.READ
+
+
 def test_a_user_revokes_only_their_own_tokens(login_as, investment_officer, park_manager):
     theirs, _raw = token_create(user=park_manager, name="x", scope="read", days=30)
-    login_as(investment_officer).post(f"/workbench/api-tokens/{theirs.pk}/revoke/")
+    response = login_as(investment_officer).post(f"/workbench/api-tokens/{theirs.pk}/revoke/")
+    assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
 
