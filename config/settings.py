@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # A staff API token's user, before the audit log reads request.user.
     "yuanqu.api.middleware.ApiTokenUserMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "yuanqu.accounts.middleware.ClientAddressAuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -67,3 +67,19 @@ def test_the_audit_trail_is_visible_to_site_admins(login_as, site_admin, park_a)
 
     assert response.status_code == 200
     assert park_a.name in response.content.decode()
+
+
+def test_a_forged_forwarded_for_address_is_not_the_audited_address(
+    login_as, investment_officer, park_a
+):
+    lead = make_lead(park=park_a)
+    login_as(investment_officer).post(
+        reverse("inbox:assign", args=[lead.pk]),
+        {"owner": investment_officer.pk},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        REMOTE_ADDR="10.0.0.7",
+    )
+
+    entry = LogEntry.objects.get_for_object(lead).filter(action=LogEntry.Action.UPDATE).first()
+    assert entry is not None and entry.remote_addr == "10.0.0.7"
+    assert entry.actor == investment_officer
