@@ -6,17 +6,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from yuanqu.accounts import gates
 from yuanqu.api import pagination
 from yuanqu.api.auth import STAFF_ERRORS, staff_throttle, token_auth
 from yuanqu.api.errors import ApiError
+from yuanqu.api.formdata import as_form_data, form_refused, validation_refused
 from yuanqu.api.schemas import Id
-from yuanqu.enterprises import selectors
+from yuanqu.enterprises import selectors, services
+from yuanqu.enterprises.forms import EnterpriseForm
 from yuanqu.enterprises.models import Enterprise
 
 router = Router(tags=["企业库(需令牌)"], auth=token_auth, throttle=[staff_throttle()])
@@ -114,3 +117,92 @@ def enterprise_detail(request: HttpRequest, enterprise_id: Id) -> dict[str, Any]
         "high_tech_expiring": context["high_tech_expiring"],
         "projects": [{"id": p.pk, "name": p.name, "stage": p.stage} for p in context["projects"]],
     }
+
+
+# --- writes: the registry page's form and services ----------------------------------------
+
+
+class EnterpriseChangeIn(Schema):
+    """The registry form's fields by its names; dates as YYYY-MM-DD, null or "" to clear.
+    Checked by the form and the service the page uses (credit code check character,
+    duplicates, certificate dates)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=100)
+    credit_code: str | None = Field(None, max_length=40)
+    park: Id | None = None
+    industry_code: str | None = Field(None, max_length=4, description="GB/T 4754-2017")
+    address: str | None = Field(None, max_length=200)
+    high_tech_certified_on: str | None = None
+    high_tech_certificate_no: str | None = Field(None, max_length=40)
+    high_tech_expires_on: str | None = None
+    tech_sme_since: str | None = None
+    above_scale_type: str | None = None
+    above_scale_since: str | None = None
+    specialised_level: str | None = None
+    specialised_since: str | None = None
+    gazelle_since: str | None = None
+    unicorn_since: str | None = None
+
+
+class EnterpriseCreateIn(EnterpriseChangeIn):
+    name: str = Field(max_length=100)  # type: ignore[assignment]
+    credit_code: str = Field(max_length=40, description="统一社会信用代码")  # type: ignore[assignment]
+    park: Id  # type: ignore[assignment]
+
+
+def _writers_only(request: HttpRequest) -> None:
+    _readers_only(request)
+    if gates.is_read_only_staff(request.user):
+        raise ApiError(403, "forbidden", _("你的角色只能查看企业库。"))
+
+
+def _saved(request: HttpRequest, enterprise_id: int) -> dict[str, Any]:
+    return enterprise_detail(request, enterprise_id)
+
+
+@router.post(
+    "/enterprises", response={200: EnterpriseDetailOut, **STAFF_ERRORS}, summary="登记企业"
+)
+def enterprise_new(request: HttpRequest, payload: EnterpriseCreateIn) -> dict[str, Any]:
+    _writers_only(request)
+    form = EnterpriseForm(
+        as_form_data(payload.model_dump()), parks=gates.editable_parks_for_user(request.user)
+    )
+    if not form.is_valid():
+        raise form_refused(form)
+    try:
+        enterprise = services.enterprise_create(actor=request.user, data=form.data_for_service())
+    except ValidationError as error:
+        raise validation_refused(error) from None
+    return _saved(request, enterprise.pk)
+
+
+@router.patch(
+    "/enterprises/{enterprise_id}",
+    response={200: EnterpriseDetailOut, **STAFF_ERRORS},
+    summary="修改企业(只改给出的字段)",
+)
+def enterprise_change(
+    request: HttpRequest, enterprise_id: Id, payload: EnterpriseChangeIn
+) -> dict[str, Any]:
+    _writers_only(request)
+    enterprise = gates.enterprise_for_user_or_404(request.user, enterprise_id, for_change=True)
+    parks = gates.editable_parks_for_user(request.user)
+    current = EnterpriseForm(parks=parks, instance=enterprise).initial
+    given = payload.model_dump(exclude_unset=True)
+    form = EnterpriseForm(
+        as_form_data({**current, **{k: "" if v is None else v for k, v in given.items()}}),
+        parks=parks,
+        instance=enterprise,
+    )
+    if not form.is_valid():
+        raise form_refused(form)
+    try:
+        services.enterprise_update(
+            actor=request.user, enterprise=enterprise, data=form.data_for_service()
+        )
+    except ValidationError as error:
+        raise validation_refused(error) from None
+    return _saved(request, enterprise.pk)
