@@ -4,19 +4,26 @@ the same rules; where the page quietly ignores a bad value, the API refuses it w
 
 from __future__ import annotations
 
+import hashlib
+import json
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.utils.translation import get_language
 from ninja import Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
 
 from yuanqu.api import pagination
 from yuanqu.api.errors import ApiError
 from yuanqu.api.schemas import ERRORS, Id, absolute, iso, last_modified
 from yuanqu.listings import display, selectors
+from yuanqu.listings.catalogue_index import catalogue_generation
 from yuanqu.listings.filters import CarrierFilterForm, CarrierFilters
 from yuanqu.listings.models import Carrier
+from yuanqu.listings.views import RESULTS_CACHE_SECONDS
 
 router = Router(tags=["载体"])
 
@@ -167,15 +174,25 @@ def _photo(carrier: Carrier) -> str | None:
     return absolute((first.thumbnail or first.image).url)
 
 
-def _carrier(carrier: Carrier) -> dict[str, Any]:
+def _labels() -> dict[str, dict[str, str]]:
+    """The kind and deal labels in the active language, once per response (a model's
+    get_FOO_display walks its lazy choices on every call)."""
+    return {
+        "kind": {value: str(label) for value, label in Carrier.Kind.choices},
+        "deal": {value: str(label) for value, label in Carrier.Deal.choices},
+    }
+
+
+def _carrier(carrier: Carrier, labels: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    labels = labels or _labels()
     park = carrier.park
     return {
         "id": carrier.pk,
         "title": carrier.title,
         "kind": carrier.kind,
-        "kind_label": carrier.get_kind_display(),
+        "kind_label": labels["kind"][carrier.kind],
         "deal": carrier.deal,
-        "deal_label": carrier.get_deal_display(),
+        "deal_label": labels["deal"][carrier.deal],
         "park": {"slug": park.slug, "name": park.name} if park else None,
         "region_code": carrier.region_id,
         "address": carrier.address,
@@ -201,8 +218,21 @@ def _carrier(carrier: Carrier) -> dict[str, Any]:
 
 
 @router.get("/carriers", response={200: CarrierPage, **ERRORS}, summary="载体检索(含分面计数)")
-def carriers(request: HttpRequest, query: Query[CarrierQuery]) -> dict[str, Any]:
+def carriers(request: HttpRequest, query: Query[CarrierQuery]) -> HttpResponse:
     """The /carriers/ page's results, in its order (fresh first, stale last), its page size."""
+    # The rendered answer is kept per filter state until the catalogue changes, like the
+    # page's own cache: the same state asked again costs one cache read.
+    state = sorted((k, v) for k, vs in request.GET.lists() for v in vs)  # the cursor too
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()[:32]
+    key = f"api:carriers:{catalogue_generation()}:{get_language()}:{digest}"
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(_search_answer(request), cls=NinjaJSONEncoder, ensure_ascii=False)
+        cache.set(key, body, RESULTS_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _search_answer(request: HttpRequest) -> dict[str, Any]:
     filters, page = _filters(request, scope=_scope(request))
     found = selectors.carrier_search(filters=filters)
     if page > found.pages:
@@ -210,8 +240,9 @@ def carriers(request: HttpRequest, query: Query[CarrierQuery]) -> dict[str, Any]
     next_cursor = (
         pagination.encode(_scope(request), page) if found.carriers and found.has_next else None
     )
+    labels = _labels()
     return {
-        "items": [_carrier(c) for c in found.carriers],
+        "items": [_carrier(c, labels) for c in found.carriers],
         "total": found.total,
         "facets": {
             name: [
