@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import get_language
 from ninja import Query, Router, Schema
@@ -20,9 +21,10 @@ from yuanqu.api import pagination
 from yuanqu.api.errors import ApiError
 from yuanqu.api.schemas import ERRORS, Id, absolute, iso, last_modified
 from yuanqu.listings import display, selectors
-from yuanqu.listings.catalogue_index import catalogue_generation
+from yuanqu.listings.cards import ProcessStore
+from yuanqu.listings.catalogue_index import catalogue_generation, catalogue_index
 from yuanqu.listings.filters import CarrierFilterForm, CarrierFilters
-from yuanqu.listings.models import Carrier
+from yuanqu.listings.models import Carrier, CarrierPhoto
 from yuanqu.listings.views import RESULTS_CACHE_SECONDS
 
 router = Router(tags=["载体"])
@@ -232,17 +234,37 @@ def carriers(request: HttpRequest, query: Query[CarrierQuery]) -> HttpResponse:
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
+# Each carrier's item, kept in the process per catalogue index and language (as the page's
+# cards are): a page of a new filter state reads only the rows it has not kept.
+_items: ProcessStore[dict[str, Any]] = ProcessStore()
+
+
+def _page_items(ids: list[int]) -> list[dict[str, Any]]:
+    index, language = catalogue_index(), get_language()
+    items = _items.get_many(index, language, ids)
+    missing = [pk for pk in ids if pk not in items]
+    if missing:
+        labels = _labels()
+        rows = (
+            Carrier.objects.filter(pk__in=missing)
+            .select_related("park", "region")
+            .prefetch_related(
+                Prefetch("photos", queryset=CarrierPhoto.objects.order_by("position", "id"))
+            )
+        )
+        fresh = {carrier.pk: _carrier(carrier, labels) for carrier in rows}
+        _items.set_many(index, language, fresh)
+        items.update(fresh)
+    return [items[pk] for pk in ids if pk in items]
+
+
 def _search_answer(request: HttpRequest) -> dict[str, Any]:
     filters, page = _filters(request, scope=_scope(request))
-    found = selectors.carrier_search(filters=filters)
-    if page > found.pages:
-        found.carriers = []
-    next_cursor = (
-        pagination.encode(_scope(request), page) if found.carriers and found.has_next else None
-    )
-    labels = _labels()
+    found = selectors.carrier_search(filters=filters, load_rows=False)
+    ids = found.page_ids if page <= found.pages else []
+    next_cursor = pagination.encode(_scope(request), page) if ids and found.has_next else None
     return {
-        "items": [_carrier(c, labels) for c in found.carriers],
+        "items": _page_items(ids),
         "total": found.total,
         "facets": {
             name: [

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -34,6 +34,7 @@ from yuanqu.listings import display
 from yuanqu.listings.catalogue_index import CatalogueIndex, catalogue_index
 from yuanqu.listings.models import Carrier, CarrierPhoto
 
+T = TypeVar("T")
 CARD_CACHE_SECONDS = 60
 CARD_STORE_SIZE = 5000  # ≈ 1 KB each: 5 MB per process at most
 CARD_FIELDS = (
@@ -142,9 +143,10 @@ def assemble(parts: CardParts, now: datetime, extra: str = "") -> str:
     )
 
 
-class _CardStore:
-    """This process's cards, for one catalogue index (a new index, after any committed change,
-    starts an empty store), at most CARD_STORE_SIZE, least recently used dropped first.
+class ProcessStore(Generic[T]):
+    """This process's cards (or the API's carrier items), for one catalogue index (a new
+    index, after any committed change, starts an empty store), at most CARD_STORE_SIZE,
+    least recently used dropped first.
 
     Not the Django cache: the local-memory cache holds 300 entries in all, so 20 cards per
     page pushed out the cached pages and result regions, and it pickles every value.
@@ -153,12 +155,10 @@ class _CardStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._index: CatalogueIndex | None = None
-        self._entries: OrderedDict[tuple[int, str], tuple[float, CardParts]] = OrderedDict()
+        self._entries: OrderedDict[tuple[int, str], tuple[float, T]] = OrderedDict()
 
-    def get_many(
-        self, index: CatalogueIndex, language: str, ids: Iterable[int]
-    ) -> dict[int, CardParts]:
-        found: dict[int, CardParts] = {}
+    def get_many(self, index: CatalogueIndex, language: str, ids: Iterable[int]) -> dict[int, T]:
+        found: dict[int, T] = {}
         now = time.monotonic()
         with self._lock:
             if index is not self._index:
@@ -171,7 +171,7 @@ class _CardStore:
                     found[pk] = entry[1]
         return found
 
-    def set_many(self, index: CatalogueIndex, language: str, parts: dict[int, CardParts]) -> None:
+    def set_many(self, index: CatalogueIndex, language: str, parts: dict[int, T]) -> None:
         expires = time.monotonic() + CARD_CACHE_SECONDS
         with self._lock:
             if index is not self._index:
@@ -187,7 +187,7 @@ class _CardStore:
             self._index, self._entries = None, OrderedDict()
 
 
-_store = _CardStore()
+_store: ProcessStore[CardParts] = ProcessStore()
 
 
 def forget() -> None:

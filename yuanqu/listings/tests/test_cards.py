@@ -267,7 +267,7 @@ def test_a_fifth_carrier_is_refused_with_a_notice(client, park_a):
 
 
 def test_the_card_store_is_bounded_expires_and_follows_the_index(monkeypatch):
-    store = cards._CardStore()
+    store: cards.ProcessStore[cards.CardParts] = cards.ProcessStore()
     index, rebuilt = cast(CatalogueIndex, object()), cast(CatalogueIndex, object())
     card = ("head", "tail", None, False)
     monkeypatch.setattr(cards, "CARD_STORE_SIZE", 2)
