@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "yuanqu.pipeline",
     "yuanqu.workbench",
     "yuanqu.indicators",
+    "yuanqu.chains",
     "yuanqu.api",
     "ninja",  # the API docs page's own vendored Swagger UI (no CDN)
     "corsheaders",
@@ -254,6 +255,13 @@ MAP_TILE_ATTRIBUTION = env_str(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
 MAP_TILES_GCJ02 = env_bool("MAP_TILES_GCJ02", False)
+
+# Industry chains (docs/chains.md): a link is 缺链 with fewer than present_min enterprises and
+# no signed project, 弱链 with fewer than strong_min_above_scale 规上 enterprises, else 强链.
+CHAIN_THRESHOLDS = {
+    "present_min": env_int("CHAIN_PRESENT_MIN", 1, minimum=1),
+    "strong_min_above_scale": env_int("CHAIN_STRONG_MIN_ABOVE_SCALE", 1, minimum=1),
+}
 
 # The JSON API (/api/v1/, docs/api.md).
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60, minimum=0)

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("workbench/projects/", include("yuanqu.pipeline.urls")),
     path("workbench/enterprises/", include("yuanqu.enterprises.urls")),
     path("workbench/api-tokens/", include("yuanqu.api.token_urls")),
+    path("workbench/chains/", include("yuanqu.chains.urls")),
     path("dashboard/", include("yuanqu.indicators.urls")),
     path("api/", include("yuanqu.api.urls")),
     path("admin/", admin.site.urls),

@@ -21,6 +21,7 @@ SECTIONS: tuple[tuple[str, str, Any, str], ...] = (
     ("analytics", "pipeline:analytics", _("分析"), "analytics"),
     ("enterprises", "enterprises:list", _("企业库"), "staff"),
     ("dashboard", "indicators:city", _("指标看板"), "staff"),
+    ("chains", "chains:map", _("产业链"), "staff"),
     ("api_tokens", "api_tokens:list", _("API 令牌"), "staff"),
 )
 

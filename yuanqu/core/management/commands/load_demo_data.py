@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "yuanqu.workbench.demo",
     "yuanqu.pipeline.demo",
     "yuanqu.indicators.demo",
+    "yuanqu.chains.demo",
 ]
 
 

@@ -1,0 +1,380 @@
+"""Coverage of the chains a park pursues, computed from the registry, the pipeline and the
+open leads; the 招商 target list of missing and weak links; a link's members. Cached until a
+template, an enterprise, a project or a lead changes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import BooleanField, Case, Count, Max, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yuanqu.chains import calculations as calc
+from yuanqu.chains.models import Chain, ChainLink, ParkChain
+from yuanqu.chains.signals import template_version
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.enterprises.selectors import flag_q
+from yuanqu.leads.models import Lead
+from yuanqu.listings.models import Carrier
+from yuanqu.listings.selectors import carrier_public_queryset
+from yuanqu.matching.parsing import load_synonyms
+from yuanqu.parks.models import Park
+from yuanqu.pipeline.models import STAGE_ORDER, Project, Stage
+
+CACHE_SECONDS = 3600
+OPEN_LEAD_STATUSES = (Lead.Status.NEW, Lead.Status.FOLLOWING)
+# Stages at which a project counts as landing in its link (签约 and after).
+SIGNED_STAGES = frozenset(STAGE_ORDER[STAGE_ORDER.index(Stage.SIGNED) :])
+# The carrier kinds a link of each position usually needs (for the target list).
+KINDS_BY_POSITION: dict[str, tuple[str, ...]] = {
+    ChainLink.Position.UPSTREAM: (Carrier.Kind.FACTORY, Carrier.Kind.LAND),
+    ChainLink.Position.MIDSTREAM: (Carrier.Kind.FACTORY, Carrier.Kind.LAND),
+    ChainLink.Position.DOWNSTREAM: (Carrier.Kind.FACTORY, Carrier.Kind.WAREHOUSE),
+    ChainLink.Position.SERVICES: (Carrier.Kind.OFFICE, Carrier.Kind.WAREHOUSE),
+}
+
+
+def thresholds() -> calc.Thresholds:
+    return calc.Thresholds.from_settings(getattr(settings, "CHAIN_THRESHOLDS", None))
+
+
+@dataclass
+class LinkCoverage:
+    link: ChainLink
+    depth: int
+    is_leaf: bool
+    status: str = calc.MISSING
+    enterprise_ids: set[int] = field(default_factory=set)
+    above_scale: int = 0
+    high_tech: int = 0
+    specialised: int = 0
+    projects_by_stage: dict[str, int] = field(default_factory=dict)
+    project_ids: set[int] = field(default_factory=set)
+    lead_ids: set[int] = field(default_factory=set)
+
+    @property
+    def enterprises(self) -> int:
+        return len(self.enterprise_ids)
+
+    @property
+    def projects(self) -> int:
+        return len(self.project_ids)
+
+    @property
+    def leads(self) -> int:
+        return len(self.lead_ids)
+
+    @property
+    def status_label(self) -> str:
+        return calc.STATUS_LABELS[self.status]
+
+
+@dataclass
+class ChainCoverage:
+    chain: Chain
+    priority: int
+    links: list[LinkCoverage]
+    completeness_pct: Decimal | None
+    status_counts: dict[str, int]
+
+    def leaves(self) -> list[LinkCoverage]:
+        return [link for link in self.links if link.is_leaf]
+
+
+# --- the park's rows --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    park_id: int
+    code: str | None
+    text: str
+    above_scale: bool = False
+    high_tech: bool = False
+    specialised: bool = False
+    stage: str = ""
+
+
+def _flag(flag: str, today: date) -> Case:
+    return Case(When(flag_q(flag, today=today), then=Value(True)), default=Value(False),
+                output_field=BooleanField())  # fmt: skip
+
+
+def _enterprise_rows(park_ids: Sequence[int], today: date) -> list[_Row]:
+    rows = (
+        Enterprise.objects.filter(park_id__in=park_ids)
+        .annotate(
+            is_above=_flag("above_scale", today),
+            is_high=_flag("high_tech", today),
+            is_special=_flag("specialised", today),
+        )  # fmt: skip
+        .values_list("id", "park_id", "industry_id", "name", "is_above", "is_high", "is_special")
+    )
+    return [_Row(pk, park, code, name, above, high, special)
+            for pk, park, code, name, above, high, special in rows]  # fmt: skip
+
+
+def _project_rows(park_ids: Sequence[int]) -> list[_Row]:
+    rows = (
+        Project.objects.filter(park_id__in=park_ids)
+        .exclude(stage=Stage.TERMINATED)
+        .values_list("id", "park_id", "industry_id", "name", "investor_name", "stage")
+    )
+    return [_Row(pk, park, code, f"{name} {investor}", stage=stage)
+            for pk, park, code, name, investor, stage in rows]  # fmt: skip
+
+
+def _lead_rows(park_ids: Sequence[int]) -> list[_Row]:
+    rows = Lead.objects.filter(park_id__in=park_ids, status__in=OPEN_LEAD_STATUSES).values_list(
+        "id", "park_id", "industry_id", "need_text", "intended_use", "company"
+    )
+    return [_Row(pk, park, code, f"{text} {use} {company}")
+            for pk, park, code, text, use, company in rows]  # fmt: skip
+
+
+def data_fingerprint(park_ids: Sequence[int]) -> str:
+    """Changes whenever an enterprise, project or lead of these parks is added, changed or
+    removed (counts and the latest change time; imports write in bulk, without signals)."""
+    parts: list[Any] = [template_version()]
+    for model in (Enterprise, Project, Lead):
+        found = model.objects.filter(park_id__in=park_ids).aggregate(
+            count=Count("id"), last=Max("updated_at")
+        )
+        parts.append(f"{found['count']}:{found['last']}")
+    return hashlib.sha256(repr((sorted(park_ids), parts)).encode()).hexdigest()[:24]
+
+
+# --- coverage ---------------------------------------------------------------------------
+
+
+def _tree(links: Sequence[ChainLink]) -> list[tuple[ChainLink, int]]:
+    """The links in display order, depth first, with their depth."""
+    children: dict[int | None, list[ChainLink]] = defaultdict(list)
+    for link in links:
+        children[link.parent_id].append(link)
+    ordered: list[tuple[ChainLink, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for link in sorted(children.get(parent, []), key=lambda item: (item.sort_order, item.pk)):
+            ordered.append((link, depth))
+            walk(link.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def coverage_for_parks(park_ids: Iterable[int]) -> dict[int, list[ChainCoverage]]:
+    """For each park, its pursued chains with every link's counts and status. Three reads of
+    the parks' rows whatever their number; cached until something they count changes."""
+    park_ids = sorted(set(park_ids))
+    if not park_ids:
+        return {}
+    key = f"chains:coverage:{data_fingerprint(park_ids)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = _coverage(park_ids)
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def park_coverage(park: Park) -> list[ChainCoverage]:
+    return coverage_for_parks([park.pk]).get(park.pk, [])
+
+
+def _coverage(park_ids: list[int]) -> dict[int, list[ChainCoverage]]:
+    today = timezone.localdate()
+    choices = list(ParkChain.objects.filter(park_id__in=park_ids).select_related("chain"))
+    chain_ids = {choice.chain_id for choice in choices}
+    links = list(ChainLink.objects.filter(chain_id__in=chain_ids))
+    index = calc.LinkIndex(
+        [calc.LinkSpec(link.pk, tuple(link.code_list()), tuple(link.keyword_list()))
+         for link in links],
+        load_synonyms(),
+    )  # fmt: skip
+    members: dict[tuple[int, str], dict[int, list[_Row]]] = defaultdict(lambda: defaultdict(list))
+    for kind, rows in (
+        ("enterprise", _enterprise_rows(park_ids, today)),
+        ("project", _project_rows(park_ids)),
+        ("lead", _lead_rows(park_ids)),
+    ):
+        for row in rows:
+            for link_id in index.match(row.code, row.text):
+                members[(row.park_id, kind)][link_id].append(row)
+    by_chain: dict[int, list[ChainLink]] = defaultdict(list)
+    for link in links:
+        by_chain[link.chain_id].append(link)
+    rules = thresholds()
+    result: dict[int, list[ChainCoverage]] = {park_id: [] for park_id in park_ids}
+    for choice in sorted(choices, key=lambda c: (c.priority, c.chain.sort_order, c.chain_id)):
+        tree = _tree(by_chain[choice.chain_id])
+        result[choice.park_id].append(_chain_coverage(choice, tree, members, rules))
+    return result
+
+
+def _chain_coverage(
+    choice: ParkChain,
+    tree: list[tuple[ChainLink, int]],
+    members: dict[tuple[int, str], dict[int, list[_Row]]],
+    rules: calc.Thresholds,
+) -> ChainCoverage:
+    park_id = choice.park_id
+    parents = {link.parent_id for link, _depth in tree}
+    subtree: dict[int, set[int]] = {link.pk: {link.pk} for link, _depth in tree}
+    for link, _depth in reversed(tree):  # children come after their parent
+        if link.parent_id in subtree:
+            subtree[link.parent_id] |= subtree[link.pk]
+    coverages = []
+    for link, depth in tree:
+        item = LinkCoverage(link=link, depth=depth, is_leaf=link.pk not in parents)
+        enterprises: dict[int, _Row] = {}
+        projects: dict[int, _Row] = {}
+        for link_id in subtree[link.pk]:
+            for row in members[(park_id, "enterprise")].get(link_id, []):
+                enterprises[row.id] = row
+            for row in members[(park_id, "project")].get(link_id, []):
+                projects[row.id] = row
+            for row in members[(park_id, "lead")].get(link_id, []):
+                item.lead_ids.add(row.id)
+        item.project_ids = set(projects)
+        item.projects_by_stage = dict(Counter(row.stage for row in projects.values()))
+        item.enterprise_ids = set(enterprises)
+        item.above_scale = sum(row.above_scale for row in enterprises.values())
+        item.high_tech = sum(row.high_tech for row in enterprises.values())
+        item.specialised = sum(row.specialised for row in enterprises.values())
+        signed = sum(n for stage, n in item.projects_by_stage.items() if stage in SIGNED_STAGES)
+        item.status = calc.classify(
+            enterprises=item.enterprises, above_scale=item.above_scale,
+            signed_projects=signed, thresholds=rules,
+        )  # fmt: skip
+        coverages.append(item)
+    leaves = [item.status for item in coverages if item.is_leaf]
+    return ChainCoverage(
+        chain=choice.chain,
+        priority=choice.priority,
+        links=coverages,
+        completeness_pct=calc.completeness_pct(leaves),
+        status_counts=dict(Counter(leaves)),
+    )
+
+
+# --- a link's members and the target list ----------------------------------------------
+
+
+def link_members(*, park: Park, link: ChainLink) -> dict[str, Any]:
+    """The enterprises, projects and open leads a link's coverage counts, as rows."""
+    coverage = next(
+        (item for chain in park_coverage(park) for item in chain.links if item.link.pk == link.pk),
+        None,
+    )
+    if coverage is None:
+        return {"coverage": None, "enterprises": [], "projects": [], "leads": []}
+    return {
+        "coverage": coverage,
+        "enterprises": list(
+            Enterprise.objects.filter(pk__in=coverage.enterprise_ids).select_related("industry")
+        ),
+        "projects": list(
+            Project.objects.filter(pk__in=coverage.project_ids).select_related("officer")
+        ),
+        "leads": list(
+            Lead.objects.filter(pk__in=coverage.lead_ids)
+            .select_related("industry", "owner")
+            .order_by("-created_at")
+        ),
+    }
+
+
+@dataclass
+class Target:
+    chain: ChainCoverage
+    link: LinkCoverage
+    leads: list[Lead]
+    projects: list[Project]
+    carriers: list[Carrier]
+
+    park_name: str = ""
+
+    @property
+    def reason(self) -> str:
+        return fill_reason(self.park_name, self.chain, self.link)
+
+
+def park_targets(*, park: Park, carriers_per_link: int = 3) -> list[Target]:
+    """The park's missing and weak leaf links (缺链 first), by the park's chain priority,
+    each with the open leads and live projects that would fill it and the park's public
+    carriers of the kinds that link usually needs."""
+    chains = park_coverage(park)
+    wanted = [
+        (chain, link)
+        for chain in chains
+        for link in chain.leaves()
+        if link.status in (calc.MISSING, calc.WEAK)
+    ]
+    wanted.sort(key=lambda pair: (pair[0].priority, pair[1].status != calc.MISSING))
+    lead_ids = {pk for _chain, link in wanted for pk in link.lead_ids}
+    project_ids = {pk for _chain, link in wanted for pk in link.project_ids}
+    leads = Lead.objects.in_bulk(lead_ids) if lead_ids else {}
+    projects = Project.objects.in_bulk(project_ids) if project_ids else {}
+    carriers_by_kind = _park_carriers(park, per_kind=carriers_per_link)
+    targets = []
+    for chain, link in wanted:
+        kinds = KINDS_BY_POSITION.get(link.link.position, ())
+        fitting = [carrier for kind in kinds for carrier in carriers_by_kind.get(kind, [])]
+        targets.append(
+            Target(
+                chain=chain, link=link,
+                leads=sorted((leads[pk] for pk in link.lead_ids), key=lambda lead: -lead.pk),
+                projects=sorted((projects[pk] for pk in link.project_ids), key=lambda p: -p.pk),
+                carriers=fitting[:carriers_per_link], park_name=park.name,
+            )
+        )  # fmt: skip
+    return targets
+
+
+def _park_carriers(park: Park, *, per_kind: int) -> dict[str, list[Carrier]]:
+    found: dict[str, list[Carrier]] = defaultdict(list)
+    rows: QuerySet[Carrier] = carrier_public_queryset().filter(park=park).order_by("-confirmed_at")
+    for carrier in rows[: per_kind * 8]:
+        if len(found[carrier.kind]) < per_kind:
+            found[carrier.kind].append(carrier)
+    return found
+
+
+def chain_reasons_for_leads(leads: Iterable[Lead]) -> dict[int, list[str]]:
+    """For each lead that would fill a missing or weak link of its park, the reasons
+    ("补齐 徐州经开区 工程机械产业链「液压元件」环节"); one cached coverage read per park."""
+    by_park: dict[int, list[int]] = defaultdict(list)
+    for lead in leads:
+        if lead.park_id is not None:
+            by_park[lead.park_id].append(lead.pk)
+    if not by_park:
+        return {}
+    names = dict(Park.objects.filter(pk__in=by_park).values_list("pk", "name"))
+    coverage = coverage_for_parks(by_park)
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for park_id, lead_ids in by_park.items():
+        for chain in coverage.get(park_id, []):
+            for link in chain.leaves():
+                if link.status == calc.STRONG:
+                    continue
+                for lead_id in link.lead_ids.intersection(lead_ids):
+                    reasons[lead_id].append(fill_reason(names[park_id], chain, link))
+    return dict(reasons)
+
+
+def fill_reason(park_name: str, chain: ChainCoverage, link: LinkCoverage) -> str:
+    verb = _("补齐") if link.status == calc.MISSING else _("加强")
+    return _("%(verb)s %(park)s %(chain)s产业链「%(link)s」环节") % {
+        "verb": verb, "park": park_name, "chain": chain.chain.name, "link": link.link.name,
+    }  # fmt: skip

@@ -1,0 +1,138 @@
+"""Chain maps for park staff and leadership: coverage per park and chain, a link's members,
+the 招商 target list, and their Excel exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from yuanqu.accounts import gates
+from yuanqu.chains import exports, selectors
+from yuanqu.chains.calculations import STATUS_LABELS
+from yuanqu.chains.models import ChainLink, ParkChain
+from yuanqu.enterprises.selectors import may_read_registry
+from yuanqu.parks.models import Park
+
+STATUS_COLOURS = {"strong": "#2e7d32", "weak": "#f9a825", "missing": "#c62828"}
+
+
+def chain_reader_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Staff of a park or region (as the registry): chains count the registry's firms."""
+
+    @gates.staff_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not may_read_registry(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _chosen_park(request: HttpRequest) -> tuple[list[Park], Park | None]:
+    parks = list(gates.parks_for_user(request.user).filter(is_active=True).order_by("name"))
+    raw = request.GET.get("park", "")
+    if raw:
+        return parks, gates.park_for_user_or_404(request.user, raw, for_change=False)
+    pursuing = set(
+        ParkChain.objects.filter(park__in=parks).values_list("park_id", flat=True).distinct()
+    )
+    first = next((park for park in parks if park.pk in pursuing), parks[0] if parks else None)
+    return parks, first
+
+
+def tree_data(coverage: selectors.ChainCoverage) -> dict[str, Any]:
+    """The chain as an ECharts tree: the chain at the root, each link coloured by status."""
+    nodes: dict[int, dict[str, Any]] = {}
+    root: dict[str, Any] = {"name": coverage.chain.name, "children": []}
+    for item in coverage.links:
+        node = {
+            "name": item.link.name,
+            "value": f"{item.status_label} · 企业 {item.enterprises} · 项目 {item.projects} · "
+            f"线索 {item.leads}",
+            "itemStyle": {"color": STATUS_COLOURS[item.status]},
+            "children": [],
+        }
+        nodes[item.link.pk] = node
+        parent = nodes.get(item.link.parent_id) if item.link.parent_id else None
+        (parent["children"] if parent else root["children"]).append(node)
+    return root
+
+
+@require_GET
+@chain_reader_required
+def chain_map(request: HttpRequest) -> HttpResponse:
+    parks, park = _chosen_park(request)
+    chains = selectors.park_coverage(park) if park else []
+    return render(
+        request,
+        "chains/chain_map.html",
+        {
+            "wb_section": "chains",
+            "parks": parks,
+            "park": park,
+            "chains": [
+                {
+                    "coverage": coverage,
+                    "tree": tree_data(coverage),
+                    "element_id": f"chain-tree-{coverage.chain.pk}",
+                    "counts": [
+                        (label, coverage.status_counts.get(status, 0))
+                        for status, label in STATUS_LABELS.items()
+                    ],
+                }
+                for coverage in chains
+            ],
+        },
+    )
+
+
+@require_GET
+@chain_reader_required
+def link_detail(request: HttpRequest, park_id: int, link_id: int) -> HttpResponse:
+    park = gates.park_for_user_or_404(request.user, park_id, for_change=False)
+    link = get_object_or_404(ChainLink.objects.select_related("chain"), pk=link_id)
+    members = selectors.link_members(park=park, link=link)
+    if members["coverage"] is None:  # a link of a chain this park does not pursue
+        raise PermissionDenied
+    return render(
+        request,
+        "chains/link_detail.html",
+        {"wb_section": "chains", "park": park, "link": link, **members},
+    )
+
+
+@require_GET
+@chain_reader_required
+def targets(request: HttpRequest) -> HttpResponse:
+    parks, park = _chosen_park(request)
+    found = selectors.park_targets(park=park) if park else []
+    return render(
+        request,
+        "chains/targets.html",
+        {"wb_section": "chains", "parks": parks, "park": park, "targets": found},
+    )
+
+
+@require_GET
+@chain_reader_required
+def chain_export(request: HttpRequest) -> HttpResponse:
+    _parks, park = _chosen_park(request)
+    if park is None:
+        raise PermissionDenied
+    return exports.coverage_workbook(park, selectors.park_coverage(park))
+
+
+@require_GET
+@chain_reader_required
+def targets_export(request: HttpRequest) -> HttpResponse:
+    _parks, park = _chosen_park(request)
+    if park is None:
+        raise PermissionDenied
+    return exports.targets_workbook(park, selectors.park_targets(park=park))
