@@ -37,7 +37,8 @@ def test_loading_twice_changes_nothing():
 
 def test_a_link_is_stored_under_its_parent(tmp_path):
     loader.load_templates([write(tmp_path, GOOD)])
-    assert ChainLink.objects.get(name="挖掘").parent.name == "整机"
+    parent = ChainLink.objects.get(name="挖掘").parent
+    assert parent is not None and parent.name == "整机"
 
 
 def test_a_link_dropped_from_its_file_is_removed(tmp_path):
