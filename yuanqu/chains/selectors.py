@@ -177,15 +177,18 @@ def coverage_for_parks(park_ids: Iterable[int]) -> dict[int, list[ChainCoverage]
     """For each park, its pursued chains with every link's counts and status. Three reads of
     the parks' rows whatever their number; cached until something they count changes."""
     park_ids = sorted(set(park_ids))
-    if not park_ids:
-        return {}
-    key = f"chains:coverage:{data_fingerprint(park_ids)}"
+    pursuing = sorted(
+        set(ParkChain.objects.filter(park_id__in=park_ids).values_list("park_id", flat=True))
+    )
+    if not pursuing:  # one query for parks without chains (most inbox views of such parks)
+        return {park_id: [] for park_id in park_ids}
+    key = f"chains:coverage:{data_fingerprint(pursuing)}"
     cached = cache.get(key)
     if cached is not None:
-        return cached
-    result = _coverage(park_ids)
+        return {park_id: cached.get(park_id, []) for park_id in park_ids}
+    result = _coverage(pursuing)
     cache.set(key, result, CACHE_SECONDS)
-    return result
+    return {park_id: result.get(park_id, []) for park_id in park_ids}
 
 
 def park_coverage(park: Park) -> list[ChainCoverage]:
@@ -371,6 +374,18 @@ def chain_reasons_for_leads(leads: Iterable[Lead]) -> dict[int, list[str]]:
                 for lead_id in link.lead_ids.intersection(lead_ids):
                     reasons[lead_id].append(fill_reason(names[park_id], chain, link))
     return dict(reasons)
+
+
+def chain_filling_lead_ids(park_ids: Iterable[int]) -> set[int]:
+    """The open leads of these parks that would fill a missing or weak link."""
+    return {
+        lead_id
+        for chains in coverage_for_parks(park_ids).values()
+        for chain in chains
+        for link in chain.leaves()
+        if link.status != calc.STRONG
+        for lead_id in link.lead_ids
+    }
 
 
 def fill_reason(park_name: str, chain: ChainCoverage, link: LinkCoverage) -> str:

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yuanqu.accounts import gates
 from yuanqu.accounts.forms import RevealForm
 from yuanqu.accounts.pii import display_mobile, mask_mobile
+from yuanqu.chains.selectors import chain_reasons_for_leads
 from yuanqu.core import spreadsheets
 from yuanqu.leads import selectors, services
 from yuanqu.leads.exports import EXPORT_LIMIT, leads_export
@@ -63,11 +64,13 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.lead_status_counts(user=request.user, filters=filters)
     cutoff = selectors.unassigned_cutoff()
+    chain_reasons = chain_reasons_for_leads(page.object_list)
     rows = [
         {
             "lead": lead,
             "mobile": mask_mobile(lead.mobile),
             "late_unassigned": selectors.is_late_unassigned(lead, cutoff),
+            "chain_reasons": chain_reasons.get(lead.pk, []),
         }
         for lead in page.object_list
     ]
@@ -171,6 +174,7 @@ def _render_lead(
         "project_url": project_url,
         "convert_url": convert_url if can_edit and lead.is_open else "",
         "late_unassigned": selectors.is_late_unassigned(lead, selectors.unassigned_cutoff()),
+        "chain_reasons": chain_reasons_for_leads([lead]).get(lead.pk, []),
         "open_bound": next(iter(bound), ""),
         **lead_results_context(lead),
     }

@@ -10,7 +10,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -27,6 +38,8 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "activity": ("-last_activity_at", "-id"),
     # Due first; leads without a next date last (on either database).
     "due": (F("next_follow_up_on").asc(nulls_last=True), "id"),
+    # Leads that would fill a missing or weak chain link first (annotated in the list).
+    "chain": ("-fills_chain", "-created_at", "-id"),
 }
 # What a row of the list shows; reading only these skips the heavy columns (the match
 # snapshot, need text) on every page.
@@ -59,6 +72,7 @@ class LeadFilters:
     unseen: bool = False
     due: str = ""  # "today" or "overdue"
     q: str = ""
+    fills_chain: bool = False  # only leads that would fill a missing or weak chain link
     sort: str = "new"
     # The ids the full-text search found, looked up once per request (see with_search_done).
     matched_ids: tuple[int, ...] | None = None
@@ -78,6 +92,7 @@ class LeadFilters:
             "unseen": "1" if filters.unseen else "",
             "due": filters.due,
             "q": filters.q,
+            "fills_chain": "1" if filters.fills_chain else "",
             "sort": "" if filters.sort == "new" else filters.sort,
         }
         return {key: value for key, value in query.items() if value}
@@ -105,6 +120,7 @@ def lead_filters_from_query(query: QueryDict | dict, *, user: Any) -> LeadFilter
         unseen=str(query.get("unseen") or "") in ("1", "on", "true"),
         due=due if due in ("today", "overdue") else "",
         q=str(query.get("q") or "").strip()[: search.MAX_QUERY_CHARS],
+        fills_chain=str(query.get("fills_chain") or "") in ("1", "on", "true"),
         sort=sort if sort in SORTS else "new",
     )
 
@@ -152,7 +168,15 @@ def _filtered(
         queryset = queryset.filter(status__in=OPEN_STATUSES, next_follow_up_on__lt=today)
     if filters.q:
         queryset = queryset.filter(search.id_filter(with_search_done(filters).matched_ids or ()))
+    if filters.fills_chain:
+        queryset = queryset.filter(pk__in=_chain_filling_ids(user))
     return queryset
+
+
+def _chain_filling_ids(user: Any) -> list[int]:
+    from yuanqu.chains.selectors import chain_filling_lead_ids
+
+    return sorted(chain_filling_lead_ids(gates.parks_for_user(user).values_list("pk", flat=True)))
 
 
 def lead_list_for_user(
@@ -176,6 +200,11 @@ def lead_list_for_user(
         .only(*ROW_FIELDS)
         .annotate(unseen_flag_count=Coalesce(Subquery(unseen), 0))
     )
+    if filters.sort == "chain":
+        queryset = queryset.annotate(
+            fills_chain=Case(When(pk__in=_chain_filling_ids(user), then=Value(1)),
+                             default=Value(0), output_field=IntegerField())
+        )  # fmt: skip
     return queryset.order_by(*SORTS[filters.sort])
 
 

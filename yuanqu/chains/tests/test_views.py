@@ -68,8 +68,9 @@ def test_the_targets_page_gives_the_missing_links_and_their_reason(
 def test_the_coverage_export_has_a_row_per_link(login_as, investment_officer, park_a):
     machinery_chain(park_a)
     response = login_as(investment_officer).get(f"/workbench/chains/export.xlsx?park={park_a.pk}")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+    )
     assert rows[0][0] == "产业链" and len(rows) == 1 + 4
     assert [row[5] for row in rows[1:]] == ["缺链"] * 4
 
@@ -80,6 +81,31 @@ def test_the_targets_export_lists_the_leads(login_as, investment_officer, park_a
     response = login_as(investment_officer).get(
         f"/workbench/chains/targets/export.xlsx?park={park_a.pk}"
     )
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+    )
     hydraulics = next(row for row in rows if row[2] == "液压元件")
-    assert lead.reference in hydraulics[6]
+    assert lead.reference in str(hydraulics[6])
+
+
+def test_the_inbox_marks_filters_and_sorts_the_leads_that_fill_a_link(
+    login_as, investment_officer, park_a
+):
+    machinery_chain(park_a)
+    filler = make_lead(park=park_a, need_text="液压油缸项目")
+    other = make_lead(park=park_a, need_text="食品冷库")
+    client = login_as(investment_officer)
+    page = client.get("/workbench/leads/").content.decode()
+    row = page.split(filler.reference)[1].split("</tr>")[0]
+    assert "补链" in row and "补链" not in page.split(other.reference)[1].split("</tr>")[0]
+    listed = client.get("/workbench/leads/", {"fills_chain": "1"}).context["page"].object_list
+    assert [lead.pk for lead in listed] == [filler.pk]
+    ordered = client.get("/workbench/leads/", {"sort": "chain"}).context["page"].object_list
+    assert ordered[0].pk == filler.pk
+
+
+def test_the_lead_page_gives_the_reason(login_as, investment_officer, park_a):
+    machinery_chain(park_a)
+    lead = make_lead(park=park_a, need_text="液压油缸项目")
+    page = login_as(investment_officer).get(f"/workbench/leads/{lead.pk}/").content.decode()
+    assert f"补齐 {park_a.name} 工程机械产业链「液压元件」环节" in page
