@@ -27,6 +27,7 @@ from yuanqu.leads.models import Lead
 from yuanqu.listings.models import Carrier
 from yuanqu.listings.selectors import carrier_public_queryset
 from yuanqu.matching.parsing import load_synonyms
+from yuanqu.matching.scoring import ChainGap
 from yuanqu.parks.models import Park
 from yuanqu.pipeline.models import STAGE_ORDER, Project, Stage
 
@@ -142,11 +143,12 @@ def _lead_rows(park_ids: Sequence[int]) -> list[_Row]:
             for pk, park, code, text, use, company in rows]  # fmt: skip
 
 
-def data_fingerprint(park_ids: Sequence[int]) -> str:
-    """Changes whenever an enterprise, project or lead of these parks is added, changed or
-    removed (counts and the latest change time; imports write in bulk, without signals)."""
-    parts: list[Any] = [template_version()]
-    for model in (Enterprise, Project, Lead):
+def data_fingerprint(park_ids: Sequence[int], *, with_leads: bool = True) -> str:
+    """Changes whenever an enterprise, project or (with_leads) lead of these parks is added,
+    changed or removed (counts and the latest change time; imports write in bulk, without
+    signals)."""
+    parts: list[Any] = [template_version(), with_leads]
+    for model in (Enterprise, Project, Lead) if with_leads else (Enterprise, Project):
         found = model.objects.filter(park_id__in=park_ids).aggregate(
             count=Count("id"), last=Max("updated_at")
         )
@@ -173,20 +175,23 @@ def _tree(links: Sequence[ChainLink]) -> list[tuple[ChainLink, int]]:
     return ordered
 
 
-def coverage_for_parks(park_ids: Iterable[int]) -> dict[int, list[ChainCoverage]]:
+def coverage_for_parks(
+    park_ids: Iterable[int], *, with_leads: bool = True
+) -> dict[int, list[ChainCoverage]]:
     """For each park, its pursued chains with every link's counts and status. Three reads of
-    the parks' rows whatever their number; cached until something they count changes."""
+    the parks' rows whatever their number; cached until something they count changes.
+    Without leads (statuses do not depend on them) a new need does not void the cache."""
     park_ids = sorted(set(park_ids))
     pursuing = sorted(
         set(ParkChain.objects.filter(park_id__in=park_ids).values_list("park_id", flat=True))
     )
     if not pursuing:  # one query for parks without chains (most inbox views of such parks)
         return {park_id: [] for park_id in park_ids}
-    key = f"chains:coverage:{data_fingerprint(pursuing)}"
+    key = f"chains:coverage:{data_fingerprint(pursuing, with_leads=with_leads)}"
     cached = cache.get(key)
     if cached is not None:
         return {park_id: cached.get(park_id, []) for park_id in park_ids}
-    result = _coverage(pursuing)
+    result = _coverage(pursuing, with_leads=with_leads)
     cache.set(key, result, CACHE_SECONDS)
     return {park_id: result.get(park_id, []) for park_id in park_ids}
 
@@ -195,7 +200,7 @@ def park_coverage(park: Park) -> list[ChainCoverage]:
     return coverage_for_parks([park.pk]).get(park.pk, [])
 
 
-def _coverage(park_ids: list[int]) -> dict[int, list[ChainCoverage]]:
+def _coverage(park_ids: list[int], *, with_leads: bool = True) -> dict[int, list[ChainCoverage]]:
     today = timezone.localdate()
     choices = list(ParkChain.objects.filter(park_id__in=park_ids).select_related("chain"))
     chain_ids = {choice.chain_id for choice in choices}
@@ -209,7 +214,7 @@ def _coverage(park_ids: list[int]) -> dict[int, list[ChainCoverage]]:
     for kind, rows in (
         ("enterprise", _enterprise_rows(park_ids, today)),
         ("project", _project_rows(park_ids)),
-        ("lead", _lead_rows(park_ids)),
+        ("lead", _lead_rows(park_ids) if with_leads else []),
     ):
         for row in rows:
             for link_id in index.match(row.code, row.text):
@@ -374,6 +379,20 @@ def chain_reasons_for_leads(leads: Iterable[Lead]) -> dict[int, list[str]]:
                 for lead_id in link.lead_ids.intersection(lead_ids):
                     reasons[lead_id].append(fill_reason(names[park_id], chain, link))
     return dict(reasons)
+
+
+def missing_links_by_park(park_ids: Iterable[int]) -> dict[int, tuple[ChainGap, ...]]:
+    """The missing leaf links of each park's chains, as the matching scores them."""
+    return {
+        park_id: tuple(
+            ChainGap(chain.chain.name, link.link.name, tuple(link.link.code_list()))
+            for chain in chains
+            for link in chain.leaves()
+            if link.status == calc.MISSING and link.link.codes
+        )
+        for park_id, chains in coverage_for_parks(park_ids, with_leads=False).items()
+        if chains
+    }
 
 
 def chain_filling_lead_ids(park_ids: Iterable[int]) -> set[int]:

@@ -142,6 +142,15 @@ class IndustryFacts:
 
 
 @dataclass(frozen=True)
+class ChainGap:
+    """A missing link (缺链) of a chain the park pursues, with the classes it lists."""
+
+    chain: str
+    link: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ParkFacts:
     id: int
     name: str
@@ -152,6 +161,7 @@ class ParkFacts:
     leading_industries: tuple[IndustryFacts, ...] = ()
     investment_intensity_wan_per_mu: float | None = None
     tax_per_mu_wan: float | None = None
+    chain_gaps: tuple[ChainGap, ...] = ()
 
 
 @dataclass(slots=True)
@@ -667,13 +677,45 @@ def industry_fit(need: NeedSpec, park: ParkFacts | None) -> tuple[int, IndustryF
     return best
 
 
+# Added to a park's industry score (up to 1) when the need fills one of its missing links.
+CHAIN_GAP_BONUS = 0.25
+
+
+def chain_gap_filled(need: NeedSpec, park: ParkFacts | None) -> ChainGap | None:
+    """The park's first missing link whose classes hold the need's 小类 or 中类."""
+    if park is None or not park.chain_gaps or len(need.industry_lineage) < 3:
+        return None
+    code = need.industry_lineage[-1]
+    for gap in park.chain_gaps:
+        if code in gap.codes or code[:3] in gap.codes:
+            return gap
+    return None
+
+
 def industry_score(need: NeedSpec, park: ParkFacts | None) -> float:
     """`criterion_industry`'s score without its explanation."""
     fit = industry_fit(need, park)
-    return 0.3 if fit is None else INDUSTRY_DEPTH_SCORES[fit[0]]
+    base = 0.3 if fit is None else INDUSTRY_DEPTH_SCORES[fit[0]]
+    if chain_gap_filled(need, park) is not None:
+        return min(1.0, base + CHAIN_GAP_BONUS)
+    return base
 
 
 def criterion_industry(need: NeedSpec, park: ParkFacts | None) -> Criterion:
+    criterion = _criterion_industry(need, park)
+    gap = chain_gap_filled(need, park)
+    if gap is None or park is None:
+        return criterion
+    explain = criterion.explain
+    return Criterion(
+        "industry",
+        industry_score(need, park),
+        "ok",
+        lambda: f"{explain()};可补齐{park.name}{gap.chain}产业链「{gap.link}」缺链环节",
+    )
+
+
+def _criterion_industry(need: NeedSpec, park: ParkFacts | None) -> Criterion:
     industry = need.industry_name or (need.industry_lineage[-1] if need.industry_lineage else "")
     fit = industry_fit(need, park)
     if park is None or fit is None:

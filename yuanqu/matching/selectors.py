@@ -6,6 +6,7 @@ import operator
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import reduce
@@ -396,15 +397,26 @@ def park_facts_list(*, park_ids: Iterable[int] | None = None) -> list[ParkFacts]
     and rebuilt only when parks or their leading industries change (checked with one
     aggregate query), because every match ranks all parks."""
     if park_ids is not None:
-        return _build_park_facts(Park.objects.filter(pk__in=list(park_ids)))
+        return _with_chain_gaps(_build_park_facts(Park.objects.filter(pk__in=list(park_ids))))
     version = _parks_version()
     with _park_cache_lock:
-        if _park_cache.get("version") == version:
-            return list(_park_cache["facts"])
-    facts = _build_park_facts(Park.objects.all())
-    with _park_cache_lock:
-        _park_cache.update(version=version, facts=facts)
-    return list(facts)
+        cached = list(_park_cache["facts"]) if _park_cache.get("version") == version else None
+    if cached is None:
+        cached = _build_park_facts(Park.objects.all())
+        with _park_cache_lock:
+            _park_cache.update(version=version, facts=cached)
+    return _with_chain_gaps(cached)
+
+
+def _with_chain_gaps(facts: list[ParkFacts]) -> list[ParkFacts]:
+    """The parks' missing chain links (docs/chains.md), for the industry fit's bonus; they
+    move with the registry and the pipeline, so they are not part of the parks' cache."""
+    from yuanqu.chains.selectors import missing_links_by_park
+
+    gaps = missing_links_by_park(fact.id for fact in facts)
+    if not gaps:
+        return facts
+    return [replace(fact, chain_gaps=gaps[fact.id]) if fact.id in gaps else fact for fact in facts]
 
 
 _park_cache: dict[str, Any] = {}

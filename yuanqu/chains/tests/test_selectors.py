@@ -139,3 +139,21 @@ def test_a_lead_filling_a_missing_link_gets_its_reason(park_a):
     other = make_lead(park=park_a, need_text="食品仓储")
     reasons = selectors.chain_reasons_for_leads([lead, other])
     assert reasons == {lead.pk: [f"补齐 {park_a.name} 工程机械产业链「液压元件」环节"]}
+
+
+def test_the_matching_sees_each_parks_missing_links(park_a):
+    from yuanqu.matching.selectors import park_facts_list
+
+    machinery_chain(park_a)
+    make_enterprise(park=park_a, industry_id="3514")
+    facts = {fact.id: fact for fact in park_facts_list()}
+    assert [gap.link for gap in facts[park_a.pk].chain_gaps] == ["液压元件", "设备租赁"]
+
+
+def test_a_new_need_does_not_void_the_matchings_chain_cache(park_a):
+    machinery_chain(park_a)
+    selectors.missing_links_by_park([park_a.pk])
+    make_lead(park=park_a, need_text="液压油缸项目")
+    with CaptureQueriesContext(connection) as queries:
+        selectors.missing_links_by_park([park_a.pk])
+    assert len(queries) <= 4  # the chain check and the fingerprint, no coverage rebuild
