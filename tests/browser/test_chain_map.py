@@ -23,7 +23,12 @@ def officer_page(browser, live_server, settings, investment_officer, park_a):
     context.set_default_timeout(8000)
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    def console(message) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", console)
     page.goto(live_server.url + "/accounts/login/?next=/workbench/chains/")
     page.get_by_label("用户名").fill(investment_officer.username)
     page.get_by_label("密码").fill(PASSWORD)
