@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -138,3 +139,38 @@ class ParkChain(models.Model):
 
     def __str__(self) -> str:
         return f"{self.park}:{self.chain}"
+
+
+class LinkOverride(models.Model):
+    """A staff correction of where an enterprise, project or lead sits in a chain: added to
+    a link it was not placed in, or taken out of one it was. Coverage applies these after
+    the automatic placing."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("企业")
+        PROJECT = "project", _("项目")
+        LEAD = "lead", _("线索")
+
+    link = models.ForeignKey(
+        ChainLink, verbose_name=_("环节"), on_delete=models.CASCADE, related_name="overrides"
+    )
+    kind = models.CharField(_("对象类型"), max_length=12, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("对象"))
+    included = models.BooleanField(_("归入"), help_text=_("否:从自动归入的环节中移出。"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("环节归属修正")
+        verbose_name_plural = _("环节归属修正")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "kind", "object_id"], name="chain_override_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} {'+' if self.included else '−'} {self.link_id}"

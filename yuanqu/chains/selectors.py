@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuanqu.chains import calculations as calc
-from yuanqu.chains.models import Chain, ChainLink, ParkChain
+from yuanqu.chains.models import Chain, ChainLink, LinkOverride, ParkChain
 from yuanqu.chains.signals import template_version
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.enterprises.selectors import flag_q
@@ -200,25 +200,47 @@ def park_coverage(park: Park) -> list[ChainCoverage]:
     return coverage_for_parks([park.pk]).get(park.pk, [])
 
 
+_indexes: dict[tuple[Any, ...], calc.LinkIndex] = {}
+
+
+def _index(links: Sequence[ChainLink]) -> calc.LinkIndex:
+    """The links' index, kept in the process per set of links and their words (building it
+    compiles one regex over every trade word and synonym)."""
+    key = tuple(sorted((link.pk, link.codes, link.keywords) for link in links))
+    found = _indexes.get(key)
+    if found is None:
+        if len(_indexes) > 32:
+            _indexes.clear()
+        found = _indexes[key] = calc.LinkIndex(
+            [calc.LinkSpec(link.pk, tuple(link.code_list()), tuple(link.keyword_list()))
+             for link in links],
+            load_synonyms(),
+        )  # fmt: skip
+    return found
+
+
 def _coverage(park_ids: list[int], *, with_leads: bool = True) -> dict[int, list[ChainCoverage]]:
     today = timezone.localdate()
     choices = list(ParkChain.objects.filter(park_id__in=park_ids).select_related("chain"))
     chain_ids = {choice.chain_id for choice in choices}
     links = list(ChainLink.objects.filter(chain_id__in=chain_ids))
-    index = calc.LinkIndex(
-        [calc.LinkSpec(link.pk, tuple(link.code_list()), tuple(link.keyword_list()))
-         for link in links],
-        load_synonyms(),
-    )  # fmt: skip
-    members: dict[tuple[int, str], dict[int, list[_Row]]] = defaultdict(lambda: defaultdict(list))
+    index = _index(links)
+    placed: dict[tuple[str, int], tuple[_Row, set[int]]] = {}
     for kind, rows in (
         ("enterprise", _enterprise_rows(park_ids, today)),
         ("project", _project_rows(park_ids)),
         ("lead", _lead_rows(park_ids) if with_leads else []),
     ):
         for row in rows:
-            for link_id in index.match(row.code, row.text):
-                members[(row.park_id, kind)][link_id].append(row)
+            placed[(kind, row.id)] = (row, set(index.match(row.code, row.text)))
+    for override in LinkOverride.objects.filter(link__chain_id__in=chain_ids):
+        entry = placed.get((override.kind, override.object_id))
+        if entry is not None:
+            (entry[1].add if override.included else entry[1].discard)(override.link_id)
+    members: dict[tuple[int, str], dict[int, list[_Row]]] = defaultdict(lambda: defaultdict(list))
+    for (kind, _pk), (row, link_ids) in placed.items():
+        for link_id in link_ids:
+            members[(row.park_id, kind)][link_id].append(row)
     by_chain: dict[int, list[ChainLink]] = defaultdict(list)
     for link in links:
         by_chain[link.chain_id].append(link)
@@ -412,3 +434,51 @@ def fill_reason(park_name: str, chain: ChainCoverage, link: LinkCoverage) -> str
     return _("%(verb)s %(park)s %(chain)s产业链「%(link)s」环节") % {
         "verb": verb, "park": park_name, "chain": chain.chain.name, "link": link.link.name,
     }  # fmt: skip
+
+
+# --- one item's links (tags on its page) -------------------------------------------------
+
+
+@dataclass
+class Placing:
+    link: ChainLink
+    automatic: bool  # placed by code or words (else only by a staff correction)
+    removed: bool = False  # placed automatically, taken out by staff
+
+
+def item_facts(kind: str, item: Any) -> tuple[int | None, str | None, str]:
+    """(park, industry code, text) of an enterprise, project or lead, as coverage reads it."""
+    if kind == LinkOverride.Kind.ENTERPRISE:
+        return item.park_id, item.industry_id, item.name
+    if kind == LinkOverride.Kind.PROJECT:
+        return item.park_id, item.industry_id, f"{item.name} {item.investor_name}"
+    return item.park_id, item.industry_id, f"{item.need_text} {item.intended_use} {item.company}"
+
+
+def item_placings(kind: str, item: Any) -> tuple[list[Placing], list[ChainLink]]:
+    """The links of the item's park's chains it sits in (automatic or corrected, and those
+    taken out), and the other links it could be added to."""
+    park_id, code, text = item_facts(kind, item)
+    if park_id is None:
+        return [], []
+    chain_ids = list(ParkChain.objects.filter(park_id=park_id).values_list("chain_id", flat=True))
+    if not chain_ids:
+        return [], []
+    links = list(ChainLink.objects.filter(chain_id__in=chain_ids).select_related("chain"))
+    automatic = _index(links).match(code, text)
+    overrides = dict(
+        LinkOverride.objects.filter(
+            kind=kind, object_id=item.pk, link__chain_id__in=chain_ids
+        ).values_list("link_id", "included")
+    )
+    placings, others = [], []
+    for link in sorted(
+        links, key=lambda one: (one.chain.sort_order, one.chain_id, one.sort_order, one.pk)
+    ):
+        auto = link.pk in automatic
+        included = overrides.get(link.pk)
+        if auto or included:
+            placings.append(Placing(link, automatic=auto, removed=auto and included is False))
+        else:
+            others.append(link)
+    return placings, others

@@ -1,10 +1,11 @@
-"""The templates' version: bumped when a chain, a link or a park's choice of chains is saved
-or deleted (the admin, the loader), so cached coverage built on the old ones is not served.
+"""The templates' version: bumped when a chain, a link, a park's choice of chains or a staff
+correction of a placing is saved or deleted (the admin, the loader), so cached coverage built on the old ones is not served.
 Registry, pipeline and lead changes are seen through a fingerprint of those tables instead
 (`selectors.data_fingerprint`): their imports write in bulk, without signals."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.cache import cache
@@ -14,20 +15,22 @@ VERSION_KEY = "chains:template-version"
 
 
 def template_version() -> int:
-    cache.add(VERSION_KEY, 1, timeout=None)
-    return int(cache.get(VERSION_KEY) or 1)
+    # Started from the clock, so a version lost from the cache never comes back as an old
+    # value that cached coverage was built under.
+    cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+    return int(cache.get(VERSION_KEY) or 0)
 
 
 def bump(**_kwargs: Any) -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # evicted meanwhile: any new value leaves the old entries unread
-        cache.set(VERSION_KEY, template_version() + 1, timeout=None)
+        cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
 
 
 def connect() -> None:
-    from yuanqu.chains.models import Chain, ChainLink, ParkChain
+    from yuanqu.chains.models import Chain, ChainLink, LinkOverride, ParkChain
 
-    for model in (Chain, ChainLink, ParkChain):
+    for model in (Chain, ChainLink, ParkChain, LinkOverride):
         post_save.connect(bump, sender=model, dispatch_uid=f"chains-{model.__name__}-saved")
         post_delete.connect(bump, sender=model, dispatch_uid=f"chains-{model.__name__}-deleted")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("targets/", views.targets, name="targets"),
     path("targets/export.xlsx", views.targets_export, name="targets_export"),
     path("<int:park_id>/links/<int:link_id>/", views.link_detail, name="link"),
+    path("placing/<str:kind>/<int:object_id>/", views.placing_correct, name="placing"),
 ]

@@ -7,15 +7,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from yuanqu.accounts import gates
-from yuanqu.chains import exports, selectors
+from yuanqu.chains import exports, selectors, services
 from yuanqu.chains.calculations import STATUS_LABELS
-from yuanqu.chains.models import ChainLink, ParkChain
+from yuanqu.chains.models import ChainLink, LinkOverride, ParkChain
 from yuanqu.enterprises.selectors import may_read_registry
 from yuanqu.parks.models import Park
 
@@ -136,3 +139,36 @@ def targets_export(request: HttpRequest) -> HttpResponse:
     if park is None:
         raise PermissionDenied
     return exports.targets_workbook(park, selectors.park_targets(park=park))
+
+
+_ITEM_GETTERS = {
+    LinkOverride.Kind.ENTERPRISE: gates.enterprise_for_user_or_404,
+    LinkOverride.Kind.PROJECT: gates.project_for_user_or_404,
+    LinkOverride.Kind.LEAD: gates.lead_for_user_or_404,
+}
+
+
+@require_POST
+@gates.staff_required
+def placing_correct(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+    """A staff correction of an item's chain links, from the item's own page."""
+    if gates.is_read_only_staff(request.user):
+        raise PermissionDenied
+    getter = _ITEM_GETTERS.get(kind)  # type: ignore[call-overload]
+    if getter is None:
+        raise Http404
+    item = getter(request.user, object_id, for_change=True)
+    link = get_object_or_404(ChainLink, pk=request.POST.get("link") or 0)
+    try:
+        services.link_placing_correct(
+            actor=request.user, kind=kind, item=item, link=link,
+            action=str(request.POST.get("action", "")),
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, ";".join(error.messages))
+    else:
+        messages.success(request, _("产业链环节已更新。"))
+    back = str(request.POST.get("next") or "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/workbench/"
+    return redirect(back)
