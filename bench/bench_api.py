@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import math
 import os
 import shutil
 import statistics
@@ -140,7 +139,6 @@ def bench_need_submission(*, port: int, seconds: int, clients: int) -> None:
     bench_matching.django_setup()
     from django.db import connection
 
-    from yuanqu.leads.models import Lead, LeadSubmission
     from yuanqu.parks.models import Park
 
     park_ids = list(Park.objects.values_list("id", flat=True))
@@ -208,21 +206,9 @@ def bench_need_submission(*, port: int, seconds: int, clients: int) -> None:
         server.terminate()
         server.wait(timeout=30)
     keys = list(accepted)
-    stored: set[str] = set()
-    for start in range(0, len(keys), 500):
-        stored.update(
-            LeadSubmission.objects.filter(idempotency_key__in=keys[start : start + 500])
-            .values_list("idempotency_key", flat=True)
-        )  # fmt: skip
-    run_leads = Lead.objects.filter(idempotency_key__startswith=f"{run_id}-").count()
-    run_submissions = LeadSubmission.objects.filter(
-        idempotency_key__startswith=f"{run_id}-"
-    ).count()
-    lost = len(set(keys) - stored)
-    duplicated = run_submissions - len(stored) + max(0, run_leads - len(keys))
+    run_leads, run_submissions, lost, duplicated = bench_matching.count_rows(run_id, keys)
     mismatched = sum(1 for first, second in retries if first != second)
-    latencies.sort()
-    p95 = latencies[max(0, math.ceil(len(latencies) * 0.95) - 1)] if latencies else float("nan")
+    p95 = bench_matching.percentile_95(latencies)
     print(
         f"database: {database_label(env)}; gunicorn 2 sync workers; {clients} client threads; "
         f"load average {os.getloadavg()[0]:.1f}\n"

@@ -306,12 +306,36 @@ def _request(
     return result
 
 
+def count_rows(run_id: str, keys: list[str]) -> tuple[int, int, int, int]:
+    """(leads, submissions, lost, duplicated) of a load run whose keys start with run_id:
+    a key answered but not stored is lost; a second submission or lead for one key is a
+    duplicate."""
+    from yuanqu.leads.models import Lead, LeadSubmission
+
+    stored: set[str] = set()
+    for start in range(0, len(keys), 500):
+        stored.update(
+            LeadSubmission.objects.filter(idempotency_key__in=keys[start : start + 500])
+            .values_list("idempotency_key", flat=True)
+        )  # fmt: skip
+    leads = Lead.objects.filter(idempotency_key__startswith=f"{run_id}-").count()
+    submissions = LeadSubmission.objects.filter(idempotency_key__startswith=f"{run_id}-").count()
+    lost = len(set(keys) - stored)
+    duplicated = submissions - len(stored) + max(0, leads - len(keys))
+    return leads, submissions, lost, duplicated
+
+
+def percentile_95(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)] if ordered else float("nan")
+
+
 def bench_load(*, seconds: int, clients: int, port: int) -> None:
     django_setup()
     from django.core.management import call_command
     from django.db import connection
 
-    from yuanqu.leads.models import Lead, LeadSubmission
+    from yuanqu.leads.models import Lead
     from yuanqu.parks.models import Park
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -411,22 +435,9 @@ def bench_load(*, seconds: int, clients: int, port: int) -> None:
         server.wait(timeout=30)
 
     keys = list(accepted)
-    stored_keys: set[str] = set()
-    for start in range(0, len(keys), 500):
-        stored_keys.update(
-            LeadSubmission.objects.filter(
-                idempotency_key__in=keys[start : start + 500]
-            ).values_list("idempotency_key", flat=True)
-        )
-    run_leads = Lead.objects.filter(idempotency_key__startswith=f"{run_id}-").count()
-    run_submissions = LeadSubmission.objects.filter(
-        idempotency_key__startswith=f"{run_id}-"
-    ).count()
-    lost = len(set(keys) - stored_keys)
-    duplicated = run_submissions - len(stored_keys) + max(0, run_leads - len(keys))
+    run_leads, run_submissions, lost, duplicated = count_rows(run_id, keys)
     tap_mismatch = sum(1 for _, first, second in double_taps if first != second)
-    latencies.sort()
-    p95 = latencies[max(0, math.ceil(len(latencies) * 0.95) - 1)] if latencies else float("nan")
+    p95 = percentile_95(latencies)
     print(
         f"database: {connection.vendor}; leads before: {leads_before}\n"
         f"{len(keys)} submissions in {elapsed:.1f} s = {len(keys) / elapsed:.1f}/s "
