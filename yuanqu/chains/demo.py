@@ -35,3 +35,6 @@ def load_demo(*, stdout: Any) -> None:
             ParkChain.objects.create(park=park, chain_id=-negative_id, priority=priority)
             chosen += 1
     stdout.write(f"chains: {chosen} park choices added")
+    from yuanqu.chains.services import completeness_record
+
+    stdout.write(f"chains: {completeness_record()} completeness rows for this month")

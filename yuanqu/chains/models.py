@@ -174,3 +174,31 @@ class LinkOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {'+' if self.included else '−'} {self.link_id}"
+
+
+class CompletenessSnapshot(models.Model):
+    """A park's chain completeness in a month, recorded daily (the month's row keeps the
+    last day's figures), so the dashboard can show it over time."""
+
+    park = models.ForeignKey(Park, verbose_name=_("园区"), on_delete=models.CASCADE)
+    chain = models.ForeignKey(Chain, verbose_name=_("产业链"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    completeness_pct = models.DecimalField(_("完整度%"), max_digits=5, decimal_places=1, null=True)
+    strong = models.PositiveSmallIntegerField(_("强链"), default=0)
+    weak = models.PositiveSmallIntegerField(_("弱链"), default=0)
+    missing = models.PositiveSmallIntegerField(_("缺链"), default=0)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("产业链完整度记录")
+        verbose_name_plural = _("产业链完整度记录")
+        ordering = ["park_id", "chain_id", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "chain", "year", "month"], name="chain_snapshot_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park_id}:{self.chain_id}:{self.year}-{self.month:02d}"

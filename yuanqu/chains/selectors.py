@@ -482,3 +482,33 @@ def item_placings(kind: str, item: Any) -> tuple[list[Placing], list[ChainLink]]
         else:
             others.append(link)
     return placings, others
+
+
+# --- completeness over time (the indicators dashboard) -----------------------------------
+
+
+@dataclass
+class CompletenessTrend:
+    months: list[str]  # "2026-01" …
+    rows: list[tuple[str, list[Decimal | None]]]  # (chain name, completeness per month)
+
+
+def completeness_trend(*, park_id: int, year: int, month: int) -> CompletenessTrend | None:
+    """The park's recorded chain completeness, month by month, January to `month`."""
+    from yuanqu.chains.models import CompletenessSnapshot
+
+    snapshots = list(
+        CompletenessSnapshot.objects.filter(park_id=park_id, year=year, month__lte=month)
+        .select_related("chain")
+        .order_by("chain__sort_order", "chain_id", "month")
+    )
+    if not snapshots:
+        return None
+    months = list(range(1, month + 1))
+    by_chain: dict[str, dict[int, Decimal | None]] = {}
+    for snapshot in snapshots:
+        by_chain.setdefault(snapshot.chain.name, {})[snapshot.month] = snapshot.completeness_pct
+    return CompletenessTrend(
+        months=[f"{year}-{m:02d}" for m in months],
+        rows=[(name, [values.get(m) for m in months]) for name, values in by_chain.items()],
+    )

@@ -207,3 +207,15 @@ def park_trend_charts(histories: Sequence[IndicatorHistory]) -> list[Chart]:
             )
         )
     return charts
+
+
+def chain_completeness(trend: Any, element_id: str) -> Chart:
+    """A park's chain completeness (%) month by month, one line per chain (docs/chains.md)."""
+    return Chart(
+        element_id=element_id,
+        title="产业链完整度",
+        kind="line",
+        categories=[label[-2:].lstrip("0") + "月" for label in trend.months],
+        series=[_series(name, values) for name, values in trend.rows],
+        unit="%",
+    )

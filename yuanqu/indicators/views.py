@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yuanqu.accounts import gates
+from yuanqu.chains.selectors import completeness_trend
 from yuanqu.core import downloads, pdf, spreadsheets
 from yuanqu.enterprises.selectors import target_progress_for_user
 from yuanqu.indicators import charts, exports, reports, selectors, services
@@ -136,6 +137,7 @@ def park_page(request: HttpRequest, park_id: int) -> HttpResponse:
     trends = charts.park_trend_charts(histories)
     cultivation = target_progress_for_user(user=request.user, year=year, park_id=park.pk)
     rows = reports.park_rows(report, histories)
+    chain_trend = completeness_trend(park_id=park.pk, year=year, month=month)
     return render(
         request,
         "indicators/park_page.html",
@@ -143,7 +145,9 @@ def park_page(request: HttpRequest, park_id: int) -> HttpResponse:
                  outlooks=outlooks, months=list(range(1, month + 1)),
                  charts=charts.pacing_charts(histories), trends=trends,
                  trend_history=charts.trend_history(histories),
-                 cultivation=cultivation[0] if cultivation else None),
+                 cultivation=cultivation[0] if cultivation else None, chain_trend=chain_trend,
+                 chain_chart=charts.chain_completeness(chain_trend, "chain-completeness")
+                 if chain_trend else None),
     )  # fmt: skip
 
 
