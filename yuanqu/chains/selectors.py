@@ -404,17 +404,28 @@ def chain_reasons_for_leads(leads: Iterable[Lead]) -> dict[int, list[str]]:
 
 
 def missing_links_by_park(park_ids: Iterable[int]) -> dict[int, tuple[ChainGap, ...]]:
-    """The missing leaf links of each park's chains, as the matching scores them."""
-    return {
-        park_id: tuple(
-            ChainGap(chain.chain.name, link.link.name, tuple(link.link.code_list()))
-            for chain in chains
-            for link in chain.leaves()
-            if link.status == calc.MISSING and link.link.codes
-        )
-        for park_id, chains in coverage_for_parks(park_ids, with_leads=False).items()
-        if chains
-    }
+    """The missing leaf links of each park's chains, as the matching scores them. Read on
+    every match, so kept in the cache on its own (a few hundred tuples, not the coverage)."""
+    pursuing = sorted(
+        set(ParkChain.objects.filter(park_id__in=list(park_ids)).values_list("park_id", flat=True))
+    )
+    if not pursuing:
+        return {}
+    key = f"chains:gaps:{data_fingerprint(pursuing, with_leads=False)}"
+    gaps = cache.get(key)
+    if gaps is None:
+        gaps = {
+            park_id: tuple(
+                ChainGap(chain.chain.name, link.link.name, tuple(link.link.code_list()))
+                for chain in chains
+                for link in chain.leaves()
+                if link.status == calc.MISSING and link.link.codes
+            )
+            for park_id, chains in coverage_for_parks(pursuing, with_leads=False).items()
+            if chains
+        }
+        cache.set(key, gaps, CACHE_SECONDS)
+    return gaps
 
 
 def chain_filling_lead_ids(park_ids: Iterable[int]) -> set[int]:
