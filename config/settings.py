@@ -258,6 +258,9 @@ MAP_TILES_GCJ02 = env_bool("MAP_TILES_GCJ02", False)
 
 # Industry chains (docs/chains.md): a link is 缺链 with fewer than present_min enterprises and
 # no signed project, 弱链 with fewer than strong_min_above_scale 规上 enterprises, else 强链.
+# The matching reads every park's missing links on each match: kept in the process this long
+# (a new enterprise or signed project may take that long to change a park's bonus); 0 in tests.
+CHAIN_GAPS_MEMO_SECONDS = env_int("CHAIN_GAPS_MEMO_SECONDS", 0 if TESTING else 60, minimum=0)
 CHAIN_THRESHOLDS = {
     "present_min": env_int("CHAIN_PRESENT_MIN", 1, minimum=1),
     "strong_min_above_scale": env_int("CHAIN_STRONG_MIN_ABOVE_SCALE", 1, minimum=1),

@@ -5,6 +5,7 @@ template, an enterprise, a project or a lead changes."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -403,9 +404,29 @@ def chain_reasons_for_leads(leads: Iterable[Lead]) -> dict[int, list[str]]:
     return dict(reasons)
 
 
+_gaps_memo: dict[tuple[Any, ...], tuple[float, dict[int, tuple[ChainGap, ...]]]] = {}
+
+
 def missing_links_by_park(park_ids: Iterable[int]) -> dict[int, tuple[ChainGap, ...]]:
     """The missing leaf links of each park's chains, as the matching scores them. Read on
-    every match, so kept in the cache on its own (a few hundred tuples, not the coverage)."""
+    every match: kept in the process for CHAIN_GAPS_MEMO_SECONDS (then checked against the
+    data fingerprint) and in the cache on its own (small tuples, not the coverage)."""
+    park_ids = sorted(set(park_ids))
+    memo_key = (template_version(), tuple(park_ids))
+    now = time.monotonic()
+    remembered = _gaps_memo.get(memo_key)
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
+    gaps = _missing_links(park_ids)
+    seconds = getattr(settings, "CHAIN_GAPS_MEMO_SECONDS", 0)
+    if seconds:
+        if len(_gaps_memo) > 16:
+            _gaps_memo.clear()
+        _gaps_memo[memo_key] = (now + seconds, gaps)
+    return gaps
+
+
+def _missing_links(park_ids: list[int]) -> dict[int, tuple[ChainGap, ...]]:
     pursuing = sorted(
         set(ParkChain.objects.filter(park_id__in=list(park_ids)).values_list("park_id", flat=True))
     )

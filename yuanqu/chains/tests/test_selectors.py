@@ -157,3 +157,14 @@ def test_a_new_need_does_not_void_the_matchings_chain_cache(park_a):
     with CaptureQueriesContext(connection) as queries:
         selectors.missing_links_by_park([park_a.pk])
     assert len(queries) <= 4  # the chain check and the fingerprint, no coverage rebuild
+
+
+def test_the_matchings_missing_links_are_kept_in_the_process_for_a_while(settings, park_a):
+    settings.CHAIN_GAPS_MEMO_SECONDS = 60
+    machinery_chain(park_a)
+    selectors.missing_links_by_park([park_a.pk])
+    with CaptureQueriesContext(connection) as queries:
+        again = selectors.missing_links_by_park([park_a.pk])
+    assert len(queries) == 0 and [gap.link for gap in again[park_a.pk]] == [
+        "挖掘机械", "液压元件", "设备租赁"
+    ]  # fmt: skip
