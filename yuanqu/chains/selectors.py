@@ -516,6 +516,26 @@ def item_placings(kind: str, item: Any) -> tuple[list[Placing], list[ChainLink]]
     return placings, others
 
 
+def city_table(park_ids: Iterable[int]) -> dict[str, Any]:
+    """Parks (rows) × the chains any of them pursues (columns): each cell the park's
+    completeness and its 强/弱/缺 counts, or None where the park does not pursue the chain."""
+    coverage = coverage_for_parks(park_ids)
+    chains: dict[int, Chain] = {}
+    for entries in coverage.values():
+        for entry in entries:
+            chains.setdefault(entry.chain.pk, entry.chain)
+    columns = sorted(chains.values(), key=lambda chain: (chain.sort_order, chain.pk))
+    names = dict(Park.objects.filter(pk__in=list(coverage)).values_list("pk", "name"))
+    rows = []
+    for park_id, entries in sorted(coverage.items(), key=lambda item: names.get(item[0], "")):
+        if not entries:
+            continue
+        by_chain = {entry.chain.pk: entry for entry in entries}
+        rows.append({"park_id": park_id, "park": names.get(park_id, ""),
+                     "cells": [by_chain.get(chain.pk) for chain in columns]})  # fmt: skip
+    return {"columns": columns, "rows": rows}
+
+
 # --- completeness over time (the indicators dashboard) -----------------------------------
 
 

@@ -20,6 +20,7 @@ from yuanqu.chains import exports, selectors, services
 from yuanqu.chains.calculations import STATUS_LABELS
 from yuanqu.chains.models import ChainLink, LinkOverride, ParkChain
 from yuanqu.enterprises.selectors import may_read_registry
+from yuanqu.indicators.selectors import city_park_ids_for_user
 from yuanqu.parks.models import Park
 
 STATUS_COLOURS = {"strong": "#2e7d32", "weak": "#f9a825", "missing": "#c62828"}
@@ -80,6 +81,7 @@ def chain_map(request: HttpRequest) -> HttpResponse:
             "wb_section": "chains",
             "parks": parks,
             "park": park,
+            "can_see_city": city_park_ids_for_user(request.user) is not None,
             "chains": [
                 {
                     "coverage": coverage,
@@ -93,6 +95,20 @@ def chain_map(request: HttpRequest) -> HttpResponse:
                 for coverage in chains
             ],
         },
+    )
+
+
+@require_GET
+@chain_reader_required
+def city(request: HttpRequest) -> HttpResponse:
+    """Every park the user oversees with the completeness of each chain it pursues."""
+    park_ids = city_park_ids_for_user(request.user)
+    if park_ids is None:
+        raise PermissionDenied
+    return render(
+        request,
+        "chains/city.html",
+        {"wb_section": "chains", **selectors.city_table(park_ids)},
     )
 
 

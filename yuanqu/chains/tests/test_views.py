@@ -109,3 +109,14 @@ def test_the_lead_page_gives_the_reason(login_as, investment_officer, park_a):
     lead = make_lead(park=park_a, need_text="液压油缸项目")
     page = login_as(investment_officer).get(f"/workbench/leads/{lead.pk}/").content.decode()
     assert f"补齐 {park_a.name} 工程机械产业链「液压元件」环节" in page
+
+
+def test_leadership_sees_every_parks_completeness(login_as, leadership, park_a, park_b):
+    machinery_chain(park_a)
+    make_enterprise(park=park_a, industry_id="3514")
+    page = login_as(leadership).get("/workbench/chains/city/").content.decode()
+    assert park_a.name in page and "33.3%" in page and park_b.name not in page
+
+
+def test_park_staff_have_no_city_view(login_as, investment_officer):
+    assert login_as(investment_officer).get("/workbench/chains/city/").status_code == 403
