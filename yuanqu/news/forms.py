@@ -24,6 +24,13 @@ class RichTextWidget(forms.Textarea):
     def __init__(self, attrs=None) -> None:
         super().__init__(attrs={"rows": 20, "cols": 80, **(attrs or {})})
 
+    def format_value(self, value):
+        # The editor script puts this into the page as HTML; a body sent back with a form
+        # error has not been through clean_body yet, so it is sanitised here too (the CSP
+        # would stop an onerror handler, but the form must not depend on it).
+        value = super().format_value(value)
+        return sanitize_html(value) if value else value
+
 
 class ArticleAdminForm(forms.ModelForm):
     source_url = forms.URLField(
