@@ -7,13 +7,16 @@ A saved page has this structure (see docs/news.md):
     <作者><日期><分类><阅读数>                  ← meta line, e.g. "admin10个月前 (09-24)徐州产业信息19"
     <正文 …>
     <联系方式块>                                ← short lines with 微信号/电话/扫一扫 right above …
-    版权声明:…                                  ← copyright line (required)
-    分享给朋友:                                 ← share widget (required)
+    版权声明:…                                  ← copyright line (see below)
+    分享给朋友:                                 ← share widget (required with the copyright line)
     相关文章 …                                  ← related list (optional, ignored)
 
-The body is what lies between the meta line and the first boilerplate marker. When a
-required marker is missing the file is refused with the reason: guessing where an article
-ends would publish someone's phone number or another article's excerpt.
+The body is what lies between the meta line and the first boilerplate marker. A page saved
+before its footer loaded (no 版权声明 line) is taken to the end of its text (or to the share
+widget or related list, if present), the contact block still cut, and the report warns to
+check it. A page without breadcrumb, title or date, or with a copyright line but no share
+widget, is refused with the reason: guessing there would publish someone's phone number
+or another article's excerpt.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ SOURCE_LINE = re.compile(
 )
 SAVED_FROM = re.compile(r"saved from url=\(\d+\)(https?://[^\s>]+)", re.I)
 IMG_MARK = "\x00img "
+CUT_PAGE_WARNING = "未找到版权声明,正文取到文末,请核对"
 
 
 class Refused(Exception):
@@ -76,6 +80,7 @@ class ParsedArticle:
     source_url: str = ""
     tags: list[str] = field(default_factory=list)
     body_html: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     def html(self) -> str:
         if self.body_html:
@@ -250,14 +255,17 @@ def parse_page_lines(lines: list[str], *, as_of: date, source_url: str = "") -> 
     body_lines = rest[2:]
     copyright_at = next((i for i, line in enumerate(body_lines) if COPYRIGHT.match(line)), None)
     share_at = next((i for i, line in enumerate(body_lines) if SHARE.match(line)), None)
+    warnings = []
     if copyright_at is None:
-        raise Refused("缺少“版权声明”行,无法确定正文结束位置")
-    if share_at is None:
+        # Saved before the footer loaded: the text ends where the page does.
+        warnings.append(CUT_PAGE_WARNING)
+        copyright_at = len(body_lines)
+    elif share_at is None:
         raise Refused("缺少“分享给朋友”标记,无法确定正文结束位置")
     related_at = next(
         (i for i, line in enumerate(body_lines) if RELATED.match(line)), len(body_lines)
     )
-    end = min(copyright_at, share_at, related_at)
+    end = min(copyright_at, share_at if share_at is not None else len(body_lines), related_at)
     # The contact block: the short contact lines right above the end marker.
     while end > 0 and _is_contact_line(body_lines[end - 1]):
         end -= 1
@@ -286,6 +294,7 @@ def parse_page_lines(lines: list[str], *, as_of: date, source_url: str = "") -> 
         view_count=view_count,
         paragraphs=paragraphs,
         source_url=source_url,
+        warnings=warnings,
     )
 
 
@@ -496,6 +505,7 @@ def import_path(path: Path, *, as_of: date) -> FileReport:
             f"{'新建' if created else '更新'} #{article.pk}《{article.title}》"
             f" {parsed.category} {timezone.localtime(parsed.published_at):%Y-%m-%d} 阅读 {parsed.view_count}"
         )
+        report.outcomes.extend(f"注意:{warning}" for warning in parsed.warnings)
     except Refused as reason:
         report.refused = True
         report.outcomes.append(str(reason))

@@ -91,7 +91,6 @@ def test_an_html_page_yields_the_same_fields_and_keeps_images():
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("missing_copyright.txt", "版权声明"),
         ("missing_share.txt", "分享给朋友"),
         ("no_breadcrumb.txt", "面包屑"),
     ],
@@ -99,6 +98,27 @@ def test_an_html_page_yields_the_same_fields_and_keeps_images():
 def test_pages_without_the_markers_are_refused_with_the_reason(name, reason):
     with pytest.raises(Refused, match=reason):
         parse(name)
+
+
+def test_a_page_cut_before_its_footer_is_taken_to_the_end_of_its_text():
+    parsed = parse("cut_before_footer.txt")
+    assert parsed.warnings == ["未找到版权声明,正文取到文末,请核对"]
+    assert "三年租金减免" in parsed.html() and "微信" not in parsed.html()
+
+
+def test_a_page_without_copyright_but_with_the_share_widget_ends_there():
+    parsed = parse("missing_copyright.txt")
+    assert "正文内容在这里" in parsed.html() and parsed.warnings
+
+
+def test_the_report_of_a_cut_page_carries_the_warning():
+    report = import_path(FIXTURES / "cut_before_footer.txt", as_of=AS_OF)
+    assert not report.refused and "请核对" in report.line()
+
+
+def test_a_cut_page_without_a_date_is_still_refused():
+    with pytest.raises(Refused):
+        parse("cut_without_date.txt")
 
 
 def test_importing_a_page_creates_a_published_article():
@@ -130,7 +150,7 @@ def test_a_page_with_a_source_url_is_matched_by_it():
 
 
 def test_a_refused_file_writes_nothing():
-    report = import_path(FIXTURES / "missing_copyright.txt", as_of=AS_OF)
+    report = import_path(FIXTURES / "missing_share.txt", as_of=AS_OF)
 
     assert report.refused
     assert Article.objects.count() == 0
