@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from yuanqu.news.content import excerpt, pinyin_slug
+from yuanqu.news.content import excerpt, pinyin_slug, sanitize_html
 from yuanqu.news.models import Article, Category
 from yuanqu.news.services import article_save
 
@@ -62,6 +62,7 @@ SOURCE_LINE = re.compile(
 )
 SAVED_FROM = re.compile(r"saved from url=\(\d+\)(https?://[^\s>]+)", re.I)
 IMG_MARK = "\x00img "
+HTML_MARK = "\x00html "
 CUT_PAGE_WARNING = "未找到版权声明,正文取到文末,请核对"
 
 
@@ -87,7 +88,9 @@ class ParsedArticle:
             return self.body_html
         parts = []
         for paragraph in self.paragraphs:
-            if paragraph.startswith(IMG_MARK):
+            if paragraph.startswith(HTML_MARK):
+                parts.append(sanitize_html(paragraph[len(HTML_MARK) :]))
+            elif paragraph.startswith(IMG_MARK):
                 parts.append(f'<p><img src="{html.escape(paragraph[len(IMG_MARK) :])}" alt=""></p>')
             else:
                 parts.append(f"<p>{html.escape(paragraph)}</p>")
@@ -168,7 +171,11 @@ def resolve_date(text: str, *, as_of: date) -> datetime | None:
 
 
 class _TextExtractor(HTMLParser):
-    """HTML → one line per block; images kept as marker lines; head/script/style dropped."""
+    """HTML → one line per block; images kept as marker lines; tables, lists and figures
+    (an image with its caption) kept whole as one HTML marker line each, sanitised when the
+    body is built; head/script/style dropped."""
+
+    KEPT_WHOLE = {"table", "ul", "ol", "figure"}
 
     BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
               "article", "header", "footer", "nav", "ul", "ol", "table", "blockquote", "span_block"}  # fmt: skip
@@ -176,15 +183,22 @@ class _TextExtractor(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        # Blocks are kept whole only after the breadcrumb: menus and a breadcrumb written
+        # as a list stay plain lines, so the breadcrumb is still found.
+        self.keep_blocks = False
         self.lines: list[str] = []
         self.current: list[str] = []
         self.skip_depth = 0
         self.source_url = ""
+        self.kept: list[str] | None = None  # the markup of the table/list/figure being read
+        self.kept_tag = ""
+        self.kept_depth = 0
 
     def _flush(self) -> None:
         text = "".join(self.current).replace("\xa0", " ")
         if text.strip():
             self.lines.append(text.rstrip())
+            self.keep_blocks = self.keep_blocks or bool(BREADCRUMB.match(text))
         self.current = []
 
     def handle_starttag(self, tag, attrs) -> None:
@@ -198,6 +212,14 @@ class _TextExtractor(HTMLParser):
             return
         if self.skip_depth:
             return
+        if self.kept is not None:
+            self.kept_depth += tag == self.kept_tag
+            self.kept.append(self.get_starttag_text() or f"<{tag}>")
+            return
+        if tag in self.KEPT_WHOLE and self.keep_blocks:
+            self._flush()
+            self.kept, self.kept_tag, self.kept_depth = [self.get_starttag_text() or ""], tag, 1
+            return
         if tag in self.BLOCKS:
             self._flush()
         if tag == "img" and attributes.get("src", "").startswith(("http://", "https://")):
@@ -210,15 +232,29 @@ class _TextExtractor(HTMLParser):
         if tag in self.SKIP:
             self.skip_depth = max(0, self.skip_depth - 1)
             return
+        if self.kept is not None and not self.skip_depth:
+            self.kept.append(f"</{tag}>")
+            self.kept_depth -= tag == self.kept_tag
+            if self.kept_depth == 0:
+                self.lines.append(HTML_MARK + "".join(self.kept))
+                self.kept = None
+            return
         if not self.skip_depth and tag in self.BLOCKS:
             self._flush()
 
     def handle_data(self, data) -> None:
-        if not self.skip_depth:
+        if self.skip_depth:
+            return
+        if self.kept is not None:
+            self.kept.append(html.escape(data, quote=False))
+        else:
             self.current.append(data)
 
     def close(self) -> None:
         super().close()
+        if self.kept is not None:  # an unclosed table at the end of the file
+            self.lines.append(HTML_MARK + "".join(self.kept))
+            self.kept = None
         self._flush()
 
 
@@ -226,6 +262,7 @@ def html_to_lines(raw: str) -> tuple[list[str], str]:
     extractor = _TextExtractor()
     extractor.feed(raw)
     extractor.close()
+
     source = extractor.source_url
     saved = SAVED_FROM.search(raw[:2000])
     if saved:

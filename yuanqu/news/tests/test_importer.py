@@ -200,3 +200,14 @@ def test_the_command_rejects_a_malformed_as_of_date():
 
     with pytest.raises(CommandError):
         call_command("import_articles", str(FIXTURES / "page.html"), "--as-of", "25/11/2026")
+
+
+def test_an_html_page_keeps_its_tables_lists_and_captioned_images_sanitised():
+    body = parse("page_with_table.html").html()
+    assert "<table>" in body and "<td>6,000</td>" in body and "onclick" not in body
+    assert "<li>层高 9 米</li>" in body
+    assert (
+        "<figcaption>A1 厂房外景</figcaption>" in body
+        and 'src="https://example.com/uploads/a1.jpg"' in body
+    )
+    assert "style=" not in body
