@@ -140,10 +140,13 @@ def cache_from_redis_url(url: str) -> dict:
     if parsed.scheme not in {"redis", "rediss", "unix"}:
         raise ImproperlyConfigured(f"REDIS_URL={redact(url)!r}: use redis://host:port/db.")
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Pages keep serving while Redis is down (yuanqu/core/cache.py); a hung Redis costs
+        # half a second per command at most, not a stuck worker.
+        "BACKEND": "yuanqu.core.cache.ResilientRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": "yuanqu",
         "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 
 
