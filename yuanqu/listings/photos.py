@@ -4,6 +4,7 @@ size and pixel counts are capped, and a thumbnail is stored beside each photo.""
 from __future__ import annotations
 
 import io
+import logging
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from yuanqu.listings.models import Carrier, CarrierPhoto
 
+logger = logging.getLogger(__name__)
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # e.g. 8000 × 5000; bigger ones are decompression bombs or scans
 MAX_SIDE = 2400  # stored photos are scaled down to this
@@ -63,10 +65,22 @@ def carrier_photo_add(*, carrier: Carrier, upload: UploadedFile, caption: str = 
     photo = CarrierPhoto(carrier=carrier, caption=caption[:100], position=position)
     stored = image.copy()
     stored.thumbnail((MAX_SIDE, MAX_SIDE))
-    photo.image.save(
-        "photo.jpg", ContentFile(_encoded(image, size=(MAX_SIDE, MAX_SIDE))), save=False
-    )
-    photo.thumbnail.save("thumb.jpg", ContentFile(_encoded(image, size=THUMBNAIL_SIZE)), save=False)
+    try:
+        photo.image.save(
+            "photo.jpg", ContentFile(_encoded(image, size=(MAX_SIDE, MAX_SIDE))), save=False
+        )
+        photo.thumbnail.save(
+            "thumb.jpg", ContentFile(_encoded(image, size=THUMBNAIL_SIZE)), save=False
+        )
+    except OSError as error:
+        # Disk full, a read-only media folder: nothing half-saved (no row, no stray file).
+        for field in (photo.image, photo.thumbnail):
+            if field.name:
+                field.storage.delete(field.name)
+        logger.error("carrier photo not stored: %s", error)
+        raise ValidationError(
+            {"image": "图片:服务器暂时无法保存文件(磁盘已满或目录不可写),请稍后重试或联系管理员。"}
+        ) from None
     photo.width, photo.height = stored.size
     photo.save()
     return photo

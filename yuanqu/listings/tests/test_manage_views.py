@@ -144,6 +144,35 @@ def test_a_photo_is_stored_with_a_thumbnail(login_as, investment_officer, park_a
     assert photo.thumbnail.width <= 480 and photo.image.width <= 2400
 
 
+def test_a_full_disk_during_an_upload_is_a_clear_error_and_leaves_nothing(
+    login_as, investment_officer, park_a, settings, tmp_path, monkeypatch
+):
+    import errno
+
+    from django.core.files.storage import FileSystemStorage
+
+    settings.MEDIA_ROOT = tmp_path
+    carrier = make_carrier(park=park_a)
+    real_save = FileSystemStorage._save  # type: ignore[attr-defined]
+    calls = []
+
+    def save_then_fill_the_disk(storage, name, content):
+        calls.append(name)
+        if len(calls) > 1:  # the photo is written, then the disk is full for its thumbnail
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(storage, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", save_then_fill_the_disk)
+    response = login_as(investment_officer).post(
+        reverse("listings:manage_photo_upload", args=[carrier.pk]),
+        {"image": image_upload()}, follow=True,
+    )  # fmt: skip
+
+    assert response.status_code == 200 and "磁盘已满或目录不可写" in response.content.decode()
+    assert not CarrierPhoto.objects.exists()
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()]
+
+
 def test_a_file_that_is_not_an_image_is_refused(login_as, investment_officer, park_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
