@@ -270,6 +270,7 @@ CHAIN_THRESHOLDS = {
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60, minimum=0)
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
 API_ANON_RATE = env_str("API_ANON_RATE", "120/m")
+API_TOKEN_RATE = env_str("API_TOKEN_RATE", "600/m")  # per personal access token
 CORS_URLS_REGEX = r"^/api/v1/.*$"
 CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS", [])
 CORS_ALLOW_CREDENTIALS = False

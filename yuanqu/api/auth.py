@@ -7,17 +7,16 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer
-from ninja.throttling import AuthRateThrottle
 
 from yuanqu.accounts import gates
 from yuanqu.api.errors import ApiError
 from yuanqu.api.models import AccessToken
 from yuanqu.api.schemas import ERRORS, ErrorOut
+from yuanqu.api.throttling import TokenRate
 from yuanqu.api.tokens import token_authenticate
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 STAFF_ERRORS = {**ERRORS, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut}
-STAFF_RATE = "600/m"  # per token
 
 
 class TokenAuth(HttpBearer):
@@ -43,5 +42,5 @@ class TokenAuth(HttpBearer):
 token_auth = TokenAuth()
 
 
-def staff_throttle() -> AuthRateThrottle:
-    return AuthRateThrottle(STAFF_RATE)
+def staff_throttle() -> TokenRate:
+    return TokenRate()

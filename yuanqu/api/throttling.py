@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja.throttling import AnonRateThrottle
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from yuanqu.accounts import gates
 
@@ -26,4 +26,20 @@ class AnonymousRate(AnonRateThrottle):
     def get_ident(self, request: HttpRequest) -> str | None:
         # Not ninja's default, which believes any X-Forwarded-For a client sends: the address
         # the rest of the site uses (REMOTE_ADDR, or the one TRUSTED_PROXY_COUNT proxies saw).
+        return gates.client_ip(request)
+
+
+class TokenRate(AuthRateThrottle):
+    """API_TOKEN_RATE per personal access token (e.g. "600/m"), read on every request."""
+
+    def __init__(self) -> None:
+        super().__init__(settings.API_TOKEN_RATE)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        if self.rate != settings.API_TOKEN_RATE:
+            self.rate = settings.API_TOKEN_RATE
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_ident(self, request: HttpRequest) -> str | None:
         return gates.client_ip(request)

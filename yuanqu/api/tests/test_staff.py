@@ -159,3 +159,14 @@ def test_an_unknown_stage_field_is_refused(client, investment_officer, park_a):
     status, body = call(client, "post", f"/projects/{project.pk}/stage", bearer(investment_officer),
                         {"to_stage": "signed", "version": project.version, "drop_table": "x"})  # fmt: skip
     assert status == 400 and "drop_table" in body["error"]["fields"]
+
+
+def test_a_token_over_its_rate_waits_with_retry_after(client, settings, investment_officer):
+    settings.API_TOKEN_RATE = "2/m"
+    headers = bearer(investment_officer)
+    for _ in range(2):
+        assert call(client, "get", "/projects", headers)[0] == 200
+    response = client.get("/api/v1/projects", **headers)
+    assert response.status_code == 429 and int(response["Retry-After"]) >= 1
+    assert response.json()["error"]["code"] == "rate_limited"
+    assert call(client, "get", "/projects", bearer(investment_officer))[0] == 200  # another token
