@@ -12,9 +12,10 @@ import logging
 import urllib.request
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 from yuanqu.leads.models import Lead
@@ -29,6 +30,10 @@ class LeadNotice:
     park_names: tuple[str, ...]
     staff_url: str
     headline: str = ""  # instead of "新需求 …", e.g. for an assignment
+    # The same for every attempt at this notice: a retry after a worker died between
+    # sending and recording it carries the same key (webhook header, e-mail Message-ID),
+    # so the receiving side can drop the repeat.
+    idempotency_key: str = ""
 
     @property
     def title(self) -> str:
@@ -92,10 +97,14 @@ class _JsonWebhookBackend:
     def send(self, notice: Notice) -> None:
         if not self.url:
             raise RuntimeError("LEAD_WEBHOOK_URL is not set")
+        headers = {"Content-Type": "application/json"}
+        key = getattr(notice, "idempotency_key", "")
+        if key:
+            headers["Idempotency-Key"] = key
         request = urllib.request.Request(
             self.url,
             data=json.dumps(self.payload(notice), ensure_ascii=False).encode("utf-8"),
-            headers={"Content-Type": "application/json"},
+            headers=headers,
             method="POST",
         )
         with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:  # noqa: S310
@@ -131,6 +140,7 @@ def lead_notice(lead: Lead) -> LeadNotice:
         summary=lead_summary(lead),
         park_names=tuple(name for _, name in notified_parks(lead)),
         staff_url=f"{settings.SITE_URL}/workbench/leads/{lead.pk}/",
+        idempotency_key=f"lead-notice-{lead.reference}",
     )
 
 
@@ -171,12 +181,12 @@ def send_lead_notice(lead: Lead) -> int:
     notice = lead_notice(lead)
     recipients = staff_emails([park_id for park_id, _ in notified_parks(lead)])
     if recipients:
-        send_mail(
+        domain = urlparse(settings.SITE_URL).hostname or "localhost"
+        EmailMessage(
             subject=notice.title,
-            message=notice.text(),
-            from_email=None,
-            recipient_list=recipients,
-            fail_silently=False,
-        )
+            body=notice.text(),
+            to=recipients,
+            headers={"Message-ID": f"<{notice.idempotency_key}@{domain}>"},
+        ).send(fail_silently=False)
     get_webhook_backend().send(notice)
     return len(recipients)

@@ -151,3 +151,31 @@ def test_notification_task_matches_a_lead_left_without_results(need_data, park_a
     lead.refresh_from_db()
     assert lead.match_snapshot is not None
     assert lead.park_id == park_a.pk
+
+
+def test_a_retried_notice_carries_the_same_key_so_the_receiver_can_drop_it(
+    need_data, park_a, investment_officer, settings, monkeypatch
+):
+    import io
+    import json
+
+    from yuanqu.leads.notifications import send_lead_notice
+
+    investment_officer.email = "officer@park-a.example"
+    investment_officer.save()
+    settings.LEAD_WEBHOOK_BACKEND = "yuanqu.leads.notifications.WeComWebhookBackend"
+    settings.LEAD_WEBHOOK_URL = "https://qyapi.example/robot"
+    sent = []
+
+    def robot(request, timeout):
+        sent.append(request.get_header("Idempotency-key"))
+        return io.BytesIO(json.dumps({"errcode": 0}).encode())
+
+    monkeypatch.setattr("urllib.request.urlopen", robot)
+    lead = submit(need_data, park_a)
+    # A worker killed after sending but before recording runs the notice again.
+    send_lead_notice(lead)
+    send_lead_notice(lead)
+    assert sent == [f"lead-notice-{lead.reference}"] * 2
+    message_ids = [message.extra_headers["Message-ID"] for message in mail.outbox]
+    assert len(set(message_ids)) == 1 and lead.reference in message_ids[0]
