@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrate demo-data bench check-deploy system-packages
+.PHONY: help install run test lint format migrate demo-data bench check-deploy deploy-check system-packages
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-16s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ check-deploy: install  ## Django's deployment checklist under production-like se
 format: install  ## format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+deploy-check: install  ## deploy/ on loopback ports (nginx, 2 gunicorn, worker, scheduler) and a smoke test through nginx
+	@scripts/deploy-check.sh
 
 bench: install  ## run the benchmarks under bench/ (slow; not tests)
 	@scripts/bench.sh

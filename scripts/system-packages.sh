@@ -2,12 +2,17 @@
 # Debian packages yuanqu needs beyond Python: Chromium and a CJK font (PDF reports and the
 # browser tests; without the font every Chinese glyph renders as a box); for the tests also
 # poppler-utils (pdftotext reads the PDFs back), PostgreSQL and Redis. `--pdf`: only what
-# the PDF export needs (make run). Installs them when run as root; otherwise prints the command.
+# the PDF export needs (make run); `--deploy`: nginx for make deploy-check. Installs them when
+# run as root; otherwise prints the command.
 set -euo pipefail
 missing=()
-[ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || missing+=(fonts-wqy-microhei)
-if [ "${1:-}" != "--pdf" ]; then
+if [ "${1:-}" = "--deploy" ]; then
+  command -v nginx >/dev/null || missing+=(nginx-light)
+  [ ${#missing[@]} -eq 0 ] && exit 0
+fi
+[ "${1:-}" = "--deploy" ] || [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
+[ "${1:-}" = "--deploy" ] || fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || missing+=(fonts-wqy-microhei)
+if [ -z "${1:-}" ]; then
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   command -v pg_isready >/dev/null || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
