@@ -195,13 +195,7 @@ def bench_need_submission(*, port: int, seconds: int, clients: int) -> None:
                     if retry:
                         retries.append(retry)
 
-        started = time.monotonic()
-        pool = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-        for thread in pool:
-            thread.start()
-        for thread in pool:
-            thread.join()
-        elapsed = time.monotonic() - started
+        elapsed = bench_matching.run_clients(client, clients)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -35,6 +35,7 @@ import urllib.parse
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -325,6 +326,17 @@ def count_rows(run_id: str, keys: list[str]) -> tuple[int, int, int, int]:
     return leads, submissions, lost, duplicated
 
 
+def run_clients(client: Any, count: int) -> float:
+    """Run `client(number)` in `count` threads at once; the seconds until all are done."""
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started
+
+
 def percentile_95(latencies: list[float]) -> float:
     ordered = sorted(latencies)
     return ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)] if ordered else float("nan")
@@ -423,13 +435,7 @@ def bench_load(*, seconds: int, clients: int, port: int) -> None:
                     if tap:
                         double_taps.append(tap)
 
-        started = time.monotonic()
-        threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - started
+        elapsed = run_clients(client, clients)
     finally:
         server.terminate()
         server.wait(timeout=30)
