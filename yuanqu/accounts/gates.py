@@ -472,6 +472,28 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
+# Who sees park-scoped registry data (the enterprise registry, the chain maps built on it).
+REGISTRY_READER_ROLES = Membership.PARK_ROLES | Membership.REGION_ROLES
+
+
+def may_read_registry(user: Any) -> bool:
+    """Site admins and park or region roles; editors see no park-scoped data."""
+    return is_site_admin(user) or any(has_role(user, role) for role in REGISTRY_READER_ROLES)
+
+
+def registry_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """staff_required, and a park or region role (may_read_registry)."""
+
+    @staff_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not may_read_registry(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def site_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Like staff_required, but only site admins pass."""
 

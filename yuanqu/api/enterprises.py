@@ -68,7 +68,7 @@ class EnterpriseQuery(Schema):
 
 
 def _readers_only(request: HttpRequest) -> None:
-    if not selectors.may_read_registry(request.user):
+    if not gates.may_read_registry(request.user):
         raise ApiError(403, "forbidden", _("你的角色不能查看企业库。"))
 
 

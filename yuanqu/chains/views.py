@@ -1,10 +1,9 @@
 """Chain maps for park staff and leadership: coverage per park and chain, a link's members,
-the 招商 target list, and their Excel exports."""
+the 招商 target list, and their Excel exports. Readers are the registry's (the chains count
+its firms)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -19,24 +18,10 @@ from yuanqu.accounts import gates
 from yuanqu.chains import exports, selectors, services
 from yuanqu.chains.calculations import STATUS_LABELS
 from yuanqu.chains.models import ChainLink, LinkOverride, ParkChain
-from yuanqu.enterprises.selectors import may_read_registry
 from yuanqu.indicators.selectors import city_park_ids_for_user
 from yuanqu.parks.models import Park
 
 STATUS_COLOURS = {"strong": "#2e7d32", "weak": "#f9a825", "missing": "#c62828"}
-
-
-def chain_reader_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Staff of a park or region (as the registry): chains count the registry's firms."""
-
-    @gates.staff_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not may_read_registry(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _chosen_park(request: HttpRequest) -> tuple[list[Park], Park | None]:
@@ -70,7 +55,7 @@ def tree_data(coverage: selectors.ChainCoverage) -> dict[str, Any]:
 
 
 @require_GET
-@chain_reader_required
+@gates.registry_required
 def chain_map(request: HttpRequest) -> HttpResponse:
     parks, park = _chosen_park(request)
     chains = selectors.park_coverage(park) if park else []
@@ -99,7 +84,7 @@ def chain_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@chain_reader_required
+@gates.registry_required
 def city(request: HttpRequest) -> HttpResponse:
     """Every park the user oversees with the completeness of each chain it pursues."""
     park_ids = city_park_ids_for_user(request.user)
@@ -113,7 +98,7 @@ def city(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@chain_reader_required
+@gates.registry_required
 def link_detail(request: HttpRequest, park_id: int, link_id: int) -> HttpResponse:
     park = gates.park_for_user_or_404(request.user, park_id, for_change=False)
     link = get_object_or_404(ChainLink.objects.select_related("chain"), pk=link_id)
@@ -128,7 +113,7 @@ def link_detail(request: HttpRequest, park_id: int, link_id: int) -> HttpRespons
 
 
 @require_GET
-@chain_reader_required
+@gates.registry_required
 def targets(request: HttpRequest) -> HttpResponse:
     parks, park = _chosen_park(request)
     found = selectors.park_targets(park=park) if park else []
@@ -140,7 +125,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@chain_reader_required
+@gates.registry_required
 def chain_export(request: HttpRequest) -> HttpResponse:
     _parks, park = _chosen_park(request)
     if park is None:
@@ -149,7 +134,7 @@ def chain_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@chain_reader_required
+@gates.registry_required
 def targets_export(request: HttpRequest) -> HttpResponse:
     _parks, park = _chosen_park(request)
     if park is None:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.accounts import gates
-from yuanqu.accounts.models import Membership
 from yuanqu.core import list_filters, search
 from yuanqu.enterprises import calculations
 from yuanqu.enterprises import credit_code as credit_codes
@@ -37,12 +36,6 @@ FLAG_CHOICES: list[tuple[str, Any]] = [
     ("unicorn", _("独角兽企业")),
 ]
 FLAG_VALUES = frozenset(value for value, _label in FLAG_CHOICES)
-READER_ROLES = Membership.PARK_ROLES | Membership.REGION_ROLES
-
-
-def may_read_registry(user: Any) -> bool:
-    """Site admins and park or region roles; editors see no park-scoped data."""
-    return gates.is_site_admin(user) or any(gates.has_role(user, role) for role in READER_ROLES)
 
 
 @dataclass(frozen=True)

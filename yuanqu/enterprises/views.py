@@ -8,8 +8,6 @@ region role get 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -45,19 +43,6 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def registry_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """staff_required, and a park or region role: editors see no park-scoped data."""
-
-    @gates.staff_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.may_read_registry(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _refuse_read_only(request: HttpRequest) -> None:
     if gates.is_read_only_staff(request.user):
         raise PermissionDenied
@@ -89,7 +74,7 @@ def _record_forged_park(request: HttpRequest, form: EnterpriseForm, target: str)
 
 
 @require_GET
-@registry_required
+@gates.registry_required
 def enterprise_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = selectors.enterprise_filters_from_query(request.GET, user=request.user)
     queryset = selectors.enterprise_list_for_user(user=request.user, filters=filters)
@@ -114,7 +99,7 @@ def enterprise_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@registry_required
+@gates.registry_required
 def enterprise_detail(request: HtmxHttpRequest, enterprise_id: int) -> HttpResponse:
     enterprise = gates.enterprise_for_user_or_404(request.user, enterprise_id)
     enterprise = Enterprise.objects.select_related("park", "industry").get(pk=enterprise.pk)
@@ -130,7 +115,7 @@ def enterprise_detail(request: HtmxHttpRequest, enterprise_id: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-@registry_required
+@gates.registry_required
 def enterprise_new(request: HtmxHttpRequest) -> HttpResponse:
     _refuse_read_only(request)
     parks = gates.editable_parks_for_user(request.user).order_by("name")
@@ -158,7 +143,7 @@ def enterprise_new(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@registry_required
+@gates.registry_required
 def enterprise_edit(request: HtmxHttpRequest, enterprise_id: int) -> HttpResponse:
     enterprise = gates.enterprise_for_user_or_404(request.user, enterprise_id, for_change=True)
     parks = gates.editable_parks_for_user(request.user).order_by("name")
@@ -190,7 +175,7 @@ def enterprise_edit(request: HtmxHttpRequest, enterprise_id: int) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
-@registry_required
+@gates.registry_required
 def enterprise_import(request: HtmxHttpRequest) -> HttpResponse:
     _refuse_read_only(request)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -225,13 +210,13 @@ def enterprise_import(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@registry_required
+@gates.registry_required
 def enterprise_import_template(request: HtmxHttpRequest) -> HttpResponse:
     return spreadsheets.xlsx_response(importing.template_workbook(), filename="企业导入模板.xlsx")
 
 
 @require_GET
-@registry_required
+@gates.registry_required
 def enterprise_export(request: HtmxHttpRequest) -> HttpResponse:
     """The list as filtered, every row (not just the page), in the import format."""
     filters = selectors.enterprise_filters_from_query(request.GET, user=request.user)
@@ -253,7 +238,7 @@ def _year(raw: Any) -> int:
 
 
 @require_http_methods(["GET", "POST"])
-@registry_required
+@gates.registry_required
 def enterprise_targets(request: HtmxHttpRequest) -> HttpResponse:
     """Targets and progress of the visible parks for a year; park managers edit theirs."""
     source = request.POST if request.method == "POST" else request.GET
