@@ -183,9 +183,7 @@ def coverage_for_parks(
     the parks' rows whatever their number; cached until something they count changes.
     Without leads (statuses do not depend on them) a new need does not void the cache."""
     park_ids = sorted(set(park_ids))
-    pursuing = sorted(
-        set(ParkChain.objects.filter(park_id__in=park_ids).values_list("park_id", flat=True))
-    )
+    pursuing = _pursuing(park_ids)
     if not pursuing:  # one query for parks without chains (most inbox views of such parks)
         return {park_id: [] for park_id in park_ids}
     key = f"chains:coverage:{data_fingerprint(pursuing, with_leads=with_leads)}"
@@ -195,6 +193,22 @@ def coverage_for_parks(
     result = _coverage(pursuing, with_leads=with_leads)
     cache.set(key, result, CACHE_SECONDS)
     return {park_id: result.get(park_id, []) for park_id in park_ids}
+
+
+def _pursuing(park_ids: Iterable[int]) -> list[int]:
+    """Those of the parks that pursue at least one chain."""
+    found = ParkChain.objects.filter(park_id__in=list(park_ids)).values_list("park_id", flat=True)
+    return sorted(set(found))
+
+
+def _unfilled_leaves(
+    chains: Iterable[ChainCoverage],
+) -> Iterable[tuple[ChainCoverage, LinkCoverage]]:
+    """The missing and weak leaf links: what a lead or project would fill."""
+    for chain in chains:
+        for link in chain.leaves():
+            if link.status != calc.STRONG:
+                yield chain, link
 
 
 def park_coverage(park: Park) -> list[ChainCoverage]:
@@ -345,13 +359,7 @@ def park_targets(*, park: Park, carriers_per_link: int = 3) -> list[Target]:
     """The park's missing and weak leaf links (缺链 first), by the park's chain priority,
     each with the open leads and live projects that would fill it and the park's public
     carriers of the kinds that link usually needs."""
-    chains = park_coverage(park)
-    wanted = [
-        (chain, link)
-        for chain in chains
-        for link in chain.leaves()
-        if link.status in (calc.MISSING, calc.WEAK)
-    ]
+    wanted = list(_unfilled_leaves(park_coverage(park)))
     wanted.sort(key=lambda pair: (pair[0].priority, pair[1].status != calc.MISSING))
     lead_ids = {pk for _chain, link in wanted for pk in link.lead_ids}
     project_ids = {pk for _chain, link in wanted for pk in link.project_ids}
@@ -395,12 +403,9 @@ def chain_reasons_for_leads(leads: Iterable[Lead]) -> dict[int, list[str]]:
     coverage = coverage_for_parks(by_park)
     reasons: dict[int, list[str]] = defaultdict(list)
     for park_id, lead_ids in by_park.items():
-        for chain in coverage.get(park_id, []):
-            for link in chain.leaves():
-                if link.status == calc.STRONG:
-                    continue
-                for lead_id in link.lead_ids.intersection(lead_ids):
-                    reasons[lead_id].append(fill_reason(names[park_id], chain, link))
+        for chain, link in _unfilled_leaves(coverage.get(park_id, [])):
+            for lead_id in link.lead_ids.intersection(lead_ids):
+                reasons[lead_id].append(fill_reason(names[park_id], chain, link))
     return dict(reasons)
 
 
@@ -427,9 +432,7 @@ def missing_links_by_park(park_ids: Iterable[int]) -> dict[int, tuple[ChainGap, 
 
 
 def _missing_links(park_ids: list[int]) -> dict[int, tuple[ChainGap, ...]]:
-    pursuing = sorted(
-        set(ParkChain.objects.filter(park_id__in=list(park_ids)).values_list("park_id", flat=True))
-    )
+    pursuing = _pursuing(park_ids)
     if not pursuing:
         return {}
     key = f"chains:gaps:{data_fingerprint(pursuing, with_leads=False)}"
@@ -454,9 +457,7 @@ def chain_filling_lead_ids(park_ids: Iterable[int]) -> set[int]:
     return {
         lead_id
         for chains in coverage_for_parks(park_ids).values()
-        for chain in chains
-        for link in chain.leaves()
-        if link.status != calc.STRONG
+        for _chain, link in _unfilled_leaves(chains)
         for lead_id in link.lead_ids
     }
 
