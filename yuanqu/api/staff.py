@@ -112,7 +112,7 @@ def _lead(lead: Lead) -> dict[str, Any]:
 def leads(request: HttpRequest, query: Query[LeadQuery]) -> dict[str, Any]:
     """The inbox's list, its filters (unknown values ignored, as the inbox does), newest first."""
     filters = lead_selectors.with_search_done(
-        lead_selectors.lead_filters_from_query(request.GET, user=request.user)
+        lead_selectors.lead_filters_from_query(request.GET, user=request.user), user=request.user
     )
     rows = lead_selectors.lead_list_for_user(user=request.user, filters=filters)
     scope = f"leads:{request.user.pk}"

@@ -58,7 +58,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 @gates.staff_required
 def inbox_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.with_search_done(
-        selectors.lead_filters_from_query(request.GET, user=request.user)
+        selectors.lead_filters_from_query(request.GET, user=request.user), user=request.user
     )
     leads = selectors.lead_list_for_user(user=request.user, filters=filters)
     page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))

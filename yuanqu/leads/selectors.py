@@ -76,6 +76,8 @@ class LeadFilters:
     sort: str = "new"
     # The ids the full-text search found, looked up once per request (see with_search_done).
     matched_ids: tuple[int, ...] | None = None
+    # The open leads that would fill a chain link, looked up once per request (ditto).
+    filling_ids: tuple[int, ...] | None = None
 
     def as_query(self, **changes: Any) -> dict[str, str]:
         """The filters as GET parameters (for tabs, pagination and export links)."""
@@ -125,13 +127,16 @@ def lead_filters_from_query(query: QueryDict | dict, *, user: Any) -> LeadFilter
     )
 
 
-def with_search_done(filters: LeadFilters) -> LeadFilters:
-    """The filters with the full-text search already run, so the list and its tabs share
-    one search."""
-    if not filters.q or filters.matched_ids is not None:
-        return filters
-    ids = search.matching_ids(kind="lead", query=filters.q, limit=SEARCH_LIMIT)
-    return replace(filters, matched_ids=tuple(ids))
+def with_search_done(filters: LeadFilters, *, user: Any = None) -> LeadFilters:
+    """The filters with the full-text search (and, given the user, the chain lookup) already
+    run, so the list, its tabs and its order share one of each."""
+    if filters.q and filters.matched_ids is None:
+        ids = search.matching_ids(kind="lead", query=filters.q, limit=SEARCH_LIMIT)
+        filters = replace(filters, matched_ids=tuple(ids))
+    wants_chains = filters.fills_chain or filters.sort == "chain"
+    if user is not None and wants_chains and filters.filling_ids is None:
+        filters = replace(filters, filling_ids=_chain_filling_ids(user))
+    return filters
 
 
 def _filtered(
@@ -169,14 +174,15 @@ def _filtered(
     if filters.q:
         queryset = queryset.filter(search.id_filter(with_search_done(filters).matched_ids or ()))
     if filters.fills_chain:
-        queryset = queryset.filter(pk__in=_chain_filling_ids(user))
+        queryset = queryset.filter(pk__in=with_search_done(filters, user=user).filling_ids or ())
     return queryset
 
 
-def _chain_filling_ids(user: Any) -> list[int]:
+def _chain_filling_ids(user: Any) -> tuple[int, ...]:
     from yuanqu.chains.selectors import chain_filling_lead_ids
 
-    return sorted(chain_filling_lead_ids(gates.parks_for_user(user).values_list("pk", flat=True)))
+    parks = gates.parks_for_user(user).values_list("pk", flat=True)
+    return tuple(sorted(chain_filling_lead_ids(parks)))
 
 
 def lead_list_for_user(
@@ -202,7 +208,8 @@ def lead_list_for_user(
     )
     if filters.sort == "chain":
         queryset = queryset.annotate(
-            fills_chain=Case(When(pk__in=_chain_filling_ids(user), then=Value(1)),
+            fills_chain=Case(When(pk__in=with_search_done(filters, user=user).filling_ids or (),
+                                  then=Value(1)),
                              default=Value(0), output_field=IntegerField())
         )  # fmt: skip
     return queryset.order_by(*SORTS[filters.sort])

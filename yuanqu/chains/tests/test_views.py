@@ -120,3 +120,25 @@ def test_leadership_sees_every_parks_completeness(login_as, leadership, park_a, 
 
 def test_park_staff_have_no_city_view(login_as, investment_officer):
     assert login_as(investment_officer).get("/workbench/chains/city/").status_code == 403
+
+
+def test_the_inbox_looks_the_filling_leads_up_once_per_request(
+    login_as, investment_officer, park_a, monkeypatch
+):
+    from yuanqu.chains import selectors as chain_selectors
+
+    machinery_chain(park_a)
+    make_lead(park=park_a, need_text="液压油缸项目")
+    calls = []
+    real = chain_selectors.chain_filling_lead_ids
+
+    def counted(parks):
+        calls.append(1)
+        return real(parks)
+
+    monkeypatch.setattr(chain_selectors, "chain_filling_lead_ids", counted)
+    response = login_as(investment_officer).get(
+        "/workbench/leads/", {"fills_chain": "1", "sort": "chain"}
+    )
+    assert response.status_code == 200 and len(response.context["page"].object_list) == 1
+    assert len(calls) == 1  # shared by the list, its status tabs and its order
