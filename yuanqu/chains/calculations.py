@@ -13,12 +13,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from yuanqu.core.text import fold
 
 STRONG = "strong"
 WEAK = "weak"
 MISSING = "missing"
-STATUS_LABELS = {STRONG: "强链", WEAK: "弱链", MISSING: "缺链"}
+STATUS_LABELS = {STRONG: _("强链"), WEAK: _("弱链"), MISSING: _("缺链")}
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ class LinkCoverage:
 
     @property
     def status_label(self) -> str:
-        return calc.STATUS_LABELS[self.status]
+        return str(calc.STATUS_LABELS[self.status])
 
 
 @dataclass

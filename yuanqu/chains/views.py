@@ -43,8 +43,13 @@ def tree_data(coverage: selectors.ChainCoverage) -> dict[str, Any]:
     for item in coverage.links:
         node = {
             "name": item.link.name,
-            "value": f"{item.status_label} · 企业 {item.enterprises} · 项目 {item.projects} · "
-            f"线索 {item.leads}",
+            "value": _("%(status)s · 企业 %(firms)d · 项目 %(projects)d · 线索 %(leads)d")
+            % {
+                "status": item.status_label,
+                "firms": item.enterprises,
+                "projects": item.projects,
+                "leads": item.leads,
+            },  # fmt: skip
             "itemStyle": {"color": STATUS_COLOURS[item.status]},
             "children": [],
         }
