@@ -23,9 +23,7 @@ def register_models() -> None:
     for label, exclude in (
         ("parks.Park", ["updated_at"]),
         ("listings.Carrier", ["updated_at"]),
-        # "notification" (a reverse one-to-one) holds no lead data, yet diffing it cost an
-        # always-empty SELECT on every lead insert.
-        ("leads.Lead", ["updated_at", "notification", *LEAD_PERSONAL_FIELDS]),
+        ("leads.Lead", ["updated_at", *LEAD_PERSONAL_FIELDS]),
     ):
         try:
             model = apps.get_model(label)
@@ -33,7 +31,18 @@ def register_models() -> None:
             continue
         if not auditlog.contains(model):
             extra = [name for name in exclude if _has_field(model, name)]
-            auditlog.register(model, exclude_fields=extra)
+            auditlog.register(model, exclude_fields=extra + _reverse_one_to_ones(model))
+
+
+def _reverse_one_to_ones(model: type) -> list[str]:
+    """A lead's notification row or 招商 project points at the lead, not the other way: the
+    link is the other row's change (and its own audit), yet diffing it cost an always-empty
+    SELECT per relation on every insert."""
+    return [
+        field.name
+        for field in model._meta.get_fields()  # type: ignore[attr-defined]
+        if field.one_to_one and field.auto_created and not field.concrete
+    ]
 
 
 def _has_field(model: type, name: str) -> bool:

@@ -162,7 +162,7 @@ def _store(
             note=f"第 {existing.submission_count} 次提交,已合并",
             data={"submission_count": existing.submission_count},
         )
-        _reindex(existing.pk)
+        _index_on_commit(existing)
         return existing, False
 
     lead = Lead(
@@ -182,8 +182,16 @@ def _store(
     LeadNotification.objects.create(lead=lead)
     lead_id = lead.pk
     transaction.on_commit(lambda: _enqueue_notification(lead_id), robust=True)
-    _reindex(lead_id)
+    _index_on_commit(lead)
     return lead, True
+
+
+def _index_on_commit(lead: Lead) -> None:
+    """The entry of a lead this transaction stored, written after commit from the instance
+    (robust, as _reindex)."""
+    from yuanqu.leads.search_index import index_stored_lead
+
+    transaction.on_commit(lambda: index_stored_lead(lead), robust=True)
 
 
 def _reindex(lead_id: int) -> None:

@@ -83,3 +83,17 @@ def test_a_forged_forwarded_for_address_is_not_the_audited_address(
     entry = LogEntry.objects.get_for_object(lead).filter(action=LogEntry.Action.UPDATE).first()
     assert entry is not None and entry.remote_addr == "10.0.0.7"
     assert entry.actor == investment_officer
+
+
+def test_auditing_a_new_lead_reads_none_of_the_rows_that_point_at_it(park_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        lead = make_lead(park=park_a)
+
+    assert LogEntry.objects.get_for_object(lead).filter(action=LogEntry.Action.CREATE).exists()
+    reads = [
+        query["sql"] for query in queries if query["sql"].lstrip().upper().startswith("SELECT")
+    ]
+    assert not [sql for sql in reads if "pipeline_project" in sql or "leadnotification" in sql]

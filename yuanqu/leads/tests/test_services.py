@@ -10,6 +10,7 @@ from django.db import OperationalError, connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from yuanqu.core import search
 from yuanqu.leads.models import Lead, LeadEvent, LeadNotification, LeadSubmission
 from yuanqu.leads.privacy import PRIVACY_NOTICE_VERSION
 from yuanqu.leads.services import (
@@ -154,6 +155,29 @@ def test_notification_is_queued_only_after_commit(need_data, django_capture_on_c
     task = DBTaskResult.objects.get()
     assert task.task_path == "yuanqu.leads.tasks.lead_notify_staff"
     assert task.args_kwargs["args"] == [Lead.objects.get().pk]
+
+
+def test_a_submitted_need_is_found_by_the_inbox_search_once_committed(
+    need_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        lead = lead_submit(
+            data=need_data(need_text="需要洁净车间做芯片封装"), idempotency_key="k1", ip=None
+        ).lead
+
+    assert search.matching_ids(kind="lead", query="芯片封装") == [lead.pk]
+
+
+def test_a_merged_submission_refreshes_the_leads_search_entry(
+    need_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_submit(data=need_data(), idempotency_key="k1", ip=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        merged = lead_submit(data=need_data(intended_use="精密铸造"), idempotency_key="k2", ip=None)
+
+    assert merged.merged
+    assert search.matching_ids(kind="lead", query="精密铸造") == [merged.lead.pk]
 
 
 def test_submit_stores_the_match_snapshot_the_person_sees(need_data):
