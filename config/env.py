@@ -103,6 +103,15 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
     )
 
 
+def replica_database(url: str, *, base_dir: Path) -> dict:
+    """A read replica's entry: PostgreSQL only (SQLite has no replicas); in tests it mirrors
+    the primary, so the suite runs with replicas configured too."""
+    entry = database_from_url(url, base_dir=base_dir)
+    if entry["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS must name PostgreSQL databases.")
+    return {**entry, "TEST": {"MIRROR": "default"}}
+
+
 def sqlite_database(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -18,6 +18,7 @@ from config.env import (
     env_int,
     env_list,
     env_str,
+    replica_database,
     sqlite_database,
     tile_source,
 )
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After URL resolution: anonymous public reads go to a replica when there is one.
+    "yuanqu.core.replicas.ReplicaReadsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # A staff API token's user, before the audit log reads request.user.
@@ -131,6 +134,13 @@ DATABASES = {
         else sqlite_database(VAR_DIR / "yuanqu.sqlite3")
     )
 }
+# PostgreSQL streaming replicas for anonymous public reads (yuanqu/core/replicas.py,
+# docs/SCALING.md): comma-separated postgres:// URLs; none by default.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    DATABASES[f"replica{_number}"] = replica_database(_url, base_dir=BASE_DIR)
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["yuanqu.core.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise.

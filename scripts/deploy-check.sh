@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
 # make deploy-check: the production layout of deploy/ on loopback ports — nginx in front of
-# two gunicorn instances, the task worker and the scheduler — on a fresh SQLite database
-# with the demo data, a smoke test through nginx (deploy/smoke.py), then everything down.
+# two gunicorn instances, the task worker and the scheduler — on a fresh PostgreSQL primary
+# with a streaming replica (a second cluster made with pg_basebackup; anonymous public reads
+# go to it), the demo data, a smoke test through nginx (deploy/smoke.py), a check from
+# pg_stat_statements that the replica served public reads, a carrier edit seen on the
+# public page within the replica's lag, then everything down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 scripts/system-packages.sh --deploy
 WORK=$(mktemp -d /tmp/yuanqu-deploy-check.XXXXXX)
 PIDS=()
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGDIR="$WORK/pg"
+as_postgres() {  # PostgreSQL's servers refuse to run as root
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
 cleanup() {
   nginx -c "$WORK/nginx.conf" -p "$WORK" -s stop 2>/dev/null || true
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  for cluster in replica primary; do
+    [ -f "$PGDIR/$cluster/postmaster.pid" ] &&
+      as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/$cluster" -m fast -w stop >/dev/null 2>&1 || true
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -23,6 +35,33 @@ mkdir -p "$YUANQU_VAR_DIR" "$WORK/cache" "$WORK/logs"
 # nginx workers run as an unprivileged user: they must reach the static files and the cache.
 chmod 0755 "$WORK"
 chmod 0777 "$WORK/cache"
+# PostgreSQL primary on 18110 and its streaming replica on 18111, both on loopback.
+mkdir -p "$PGDIR"
+chmod 0777 "$WORK/logs"
+if [ "$(id -u)" -eq 0 ]; then chown postgres "$PGDIR"; fi
+as_postgres "$PGBIN/initdb" -D "$PGDIR/primary" -A trust -U yuanqu -E UTF8 --locale=C.UTF-8 >/dev/null
+cat >> "$PGDIR/primary/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = 18110
+unix_socket_directories = '$PGDIR'
+wal_level = replica
+max_wal_senders = 4
+hot_standby = on
+shared_preload_libraries = 'pg_stat_statements'
+CONF
+as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/primary" -l "$WORK/logs/pg-primary.log" -w start >/dev/null
+PSQL_PRIMARY=(psql -X -q -At -h 127.0.0.1 -p 18110 -U yuanqu)
+"${PSQL_PRIMARY[@]}" -d postgres -c "CREATE DATABASE yuanqu"
+"${PSQL_PRIMARY[@]}" -d yuanqu -c "CREATE EXTENSION pg_stat_statements"
+as_postgres "$PGBIN/pg_basebackup" -h 127.0.0.1 -p 18110 -U yuanqu -D "$PGDIR/replica" -R -X stream
+echo "port = 18111" >> "$PGDIR/replica/postgresql.conf"
+as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/replica" -l "$WORK/logs/pg-replica.log" -w start >/dev/null
+PSQL_REPLICA=(psql -X -q -At -h 127.0.0.1 -p 18111 -U yuanqu -d yuanqu)
+[ "$("${PSQL_REPLICA[@]}" -c "SELECT pg_is_in_recovery()")" = t ] ||
+  { echo "FAIL the replica is not in recovery"; exit 1; }
+echo "ok   PostgreSQL primary :18110 and streaming replica :18111"
+export DATABASE_URL=postgres://yuanqu@127.0.0.1:18110/yuanqu \
+  DATABASE_REPLICA_URLS=postgres://yuanqu@127.0.0.1:18111/yuanqu
 DEBUG=1 $BIN/python manage.py migrate --noinput -v0
 DEBUG=1 $BIN/python manage.py load_demo_data > "$WORK/logs/demo.log"
 DEBUG=0 $BIN/python manage.py collectstatic --noinput -v0
@@ -50,7 +89,32 @@ for _ in $(seq 1 60); do
   curl -fsS http://127.0.0.1:18100/healthz >/dev/null 2>&1 && break
   sleep 0.5
 done
+"${PSQL_REPLICA[@]}" -c "SELECT pg_stat_statements_reset()" >/dev/null
 $BIN/python deploy/smoke.py http://127.0.0.1:18100
+# The public pages' reads reached the replica; the submission's writes the primary.
+replica_reads=$("${PSQL_REPLICA[@]}" -c "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
+  WHERE query LIKE 'SELECT%' AND (query LIKE '%news_article%' OR query LIKE '%listings_carrier%')")
+primary_writes=$("${PSQL_PRIMARY[@]}" -d yuanqu -c "SELECT coalesce(sum(calls), 0)
+  FROM pg_stat_statements WHERE query LIKE 'INSERT INTO \"leads_lead\"%'")
+[ "$replica_reads" -gt 0 ] || { echo "FAIL no public read reached the replica"; exit 1; }
+[ "$primary_writes" -gt 0 ] || { echo "FAIL the need was not written on the primary"; exit 1; }
+echo "ok   replica served $replica_reads article/carrier reads; primary stored the need"
+# A carrier edited on the primary shows on its public page once the replica has it.
+carrier=$(DEBUG=0 $BIN/python manage.py shell -v0 -c "
+from yuanqu.listings.models import Carrier
+from yuanqu.listings.catalogue_index import catalogue_changed
+carrier = Carrier.objects.filter(status='available', published_at__isnull=False).order_by('pk').first()
+Carrier.objects.filter(pk=carrier.pk).update(title='复制延迟检查厂房')
+catalogue_changed()
+print(carrier.pk)")
+started=$(date +%s%N)
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:18101/carriers/$carrier/" | grep -q 复制延迟检查厂房 && break
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:18101/carriers/$carrier/" | grep -q 复制延迟检查厂房 ||
+  { echo "FAIL the edited carrier did not reach its public page within 10 s"; exit 1; }
+echo "ok   carrier edit on the primary on its public page after $(( ($(date +%s%N) - started) / 1000000 )) ms"
 # Both instances served requests: the layout is stateless across web processes.
 for port in 18101 18102; do
   grep -q '"GET ' "$WORK/logs/web-$port.log" || { echo "FAIL instance $port served nothing"; exit 1; }
