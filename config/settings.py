@@ -141,6 +141,9 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     DATABASES[f"replica{_number}"] = replica_database(_url, base_dir=BASE_DIR)
     DATABASE_REPLICAS.append(f"replica{_number}")
 DATABASE_ROUTERS = ["yuanqu.core.replicas.ReplicaRouter"]
+# After a change to public content, public reads use the primary for this long (the lag a
+# replica is allowed; needs the shared cache, REDIS_URL, when there are several web hosts).
+REPLICA_LAG_GRACE_SECONDS = env_int("REPLICA_LAG_GRACE_SECONDS", 10, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise.

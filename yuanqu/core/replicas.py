@@ -6,16 +6,24 @@ primary, so nobody who has just written reads a replica that may lag behind.
 
 The decision is made once per request, after URL resolution (`ReplicaReadsMiddleware`),
 and held in a context variable the router reads; outside a request (jobs, the worker,
-management commands) every read goes to the primary."""
+management commands) every read goes to the primary.
+
+Replica lag: for REPLICA_LAG_GRACE_SECONDS after a change to public content (an article
+saved, the catalogue changed) every request reads the primary. Several caches are keyed by
+a counter in the (shared) cache that the change bumps: a page rendered from a replica that
+has not replayed the change yet would otherwise be stored under the new counter and stay
+stale until its expiry."""
 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 # The pages a replica may serve: URL names (namespace:name) of read-only public views.
@@ -40,6 +48,8 @@ PRIMARY_ONLY_APPS = frozenset(
     }
 )  # fmt: skip
 
+CHANGED_KEY = "replicas:public-content-changed-at"
+
 _read_alias: ContextVar[str | None] = ContextVar("yuanqu_read_alias", default=None)
 
 
@@ -50,6 +60,19 @@ def replica_aliases() -> list[str]:
 def read_alias() -> str | None:
     """The replica this request reads from, or None for the primary."""
     return _read_alias.get()
+
+
+def public_content_changed() -> None:
+    """Call once a change to what public pages show has committed."""
+    grace = getattr(settings, "REPLICA_LAG_GRACE_SECONDS", 0)
+    if replica_aliases() and grace:
+        cache.set(CHANGED_KEY, time.time(), grace)
+
+
+def _changed_within_grace() -> bool:
+    changed = cache.get(CHANGED_KEY)
+    grace = getattr(settings, "REPLICA_LAG_GRACE_SECONDS", 0)
+    return changed is not None and time.time() - float(changed) < grace
 
 
 def may_read_from_replica(request: HttpRequest) -> bool:
@@ -80,7 +103,7 @@ class ReplicaReadsMiddleware:
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> None:
         aliases = replica_aliases()
-        if aliases and may_read_from_replica(request):
+        if aliases and may_read_from_replica(request) and not _changed_within_grace():
             _read_alias.set(random.choice(aliases))
 
 

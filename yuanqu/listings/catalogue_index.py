@@ -37,6 +37,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from yuanqu.core import replicas
 from yuanqu.listings.filters import CarrierFilters
 from yuanqu.listings.models import PUBLIC_STATUSES, Carrier, CatalogueVersion
 
@@ -93,6 +94,7 @@ def catalogue_changed() -> None:
     if not CatalogueVersion.objects.filter(pk=1).update(generation=F("generation") + 1):
         _recreate()
     _request.generation = None  # this request's own later reads see the change
+    replicas.public_content_changed()
 
 
 def _recreate() -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from yuanqu.core import search
+from yuanqu.core import replicas, search
 from yuanqu.core.models import Industry
 from yuanqu.listings.models import Carrier
 from yuanqu.news.content import html_to_text
@@ -96,6 +96,7 @@ def bump_page_cache() -> None:
     except ValueError:
         cache.set("news:page-version", 2, None)
     cache.delete("news:next-scheduled")
+    replicas.public_content_changed()
 
 
 def _article_saved(sender, instance: Article, **kwargs) -> None:

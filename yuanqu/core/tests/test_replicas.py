@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def one_replica(settings):
     settings.DATABASE_REPLICAS = ["default"]
+    settings.REPLICA_LAG_GRACE_SECONDS = 0
 
 
 @contextmanager
@@ -105,3 +106,15 @@ def test_writes_and_primary_only_tables_never_go_to_a_replica():
 
 def test_reads_outside_a_request_go_to_the_primary():
     assert replicas.ReplicaRouter().db_for_read(Carrier) == "default"
+
+
+def test_public_reads_use_the_primary_just_after_public_content_changed(
+    client, one_replica, settings
+):
+    settings.REPLICA_LAG_GRACE_SECONDS = 30
+    article = make_article()  # saving it is a change to public content
+
+    with read_aliases() as seen:
+        client.get(reverse("news:article", args=[article.pk]))
+
+    assert seen == {None}
