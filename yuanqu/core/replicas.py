@@ -81,7 +81,7 @@ def may_read_from_replica(request: HttpRequest) -> bool:
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False  # may have just written (a login, a comparison, a submission)
     if request.path.startswith(PUBLIC_API_PREFIX):
-        return "authorization" not in {name.lower() for name in request.headers}
+        return "Authorization" not in request.headers  # case-insensitive
     match = getattr(request, "resolver_match", None)
     return match is not None and match.view_name in PUBLIC_READ_VIEWS
 
