@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import math
 import os
 import random
@@ -457,13 +458,16 @@ def bench_load(*, seconds: int, clients: int, port: int) -> None:
         print("  failure:", failure)
 
 
-def bench_inprocess(*, submissions: int, profile: str = "", warmup: int = 5) -> None:
+def bench_inprocess(
+    *, submissions: int, profile: str = "", warmup: int = 5, api: bool = False
+) -> None:
     """CPU time of submit + match + results page inside this process (Django's test
     client, no HTTP, no other process): what one worker spends per submission. With
     `profile`, the timed requests also run under cProfile (its stats go to that file and
     the top functions are printed; the CPU figures then include the profiler's overhead).
     The first `warmup` submissions (imports, the segmenter's dictionary, the process's
-    caches) are neither timed nor profiled."""
+    caches) are neither timed nor profiled. With `api`, each need is posted as JSON to
+    `POST /api/v1/needs` (its answer carries the matches; there is no results page)."""
     os.environ.setdefault("YUANQU_TESTING", "0")
     django_setup()
     from django.db import connection
@@ -508,13 +512,19 @@ def bench_inprocess(*, submissions: int, profile: str = "", warmup: int = 5) -> 
         started = time.process_time()
         if profiler is not None and timed:
             profiler.enable()
-        response = client.post("/needs/new/", fields)
-        if response.status_code != 302:
-            raise SystemExit(f"POST answered {response.status_code}")
-        page = client.get(response["Location"])
+        if api:
+            page = client.post(
+                "/api/v1/needs", _api_body(fields), content_type="application/json",
+                headers={"Idempotency-Key": fields["idempotency_key"]},
+            )  # fmt: skip
+        else:
+            response = client.post("/needs/new/", fields)
+            if response.status_code != 302:
+                raise SystemExit(f"POST answered {response.status_code}")
+            page = client.get(response["Location"])
         if profiler is not None:
             profiler.disable()
-        if page.status_code != 200:
+        if page.status_code not in (200, 201):
             raise SystemExit(f"results answered {page.status_code}")
         if timed:
             cpu.append((time.process_time() - started) * 1000)
@@ -529,11 +539,22 @@ def bench_inprocess(*, submissions: int, profile: str = "", warmup: int = 5) -> 
     p95 = cpu[max(0, math.ceil(len(cpu) * 0.95) - 1)]
     median = statistics.median(cpu)
     print(
-        f"database: {connection.vendor}; in-process submit + match + results page, "
+        f"database: {connection.vendor}; in-process submit + match + "
+        f"{'JSON answer (API)' if api else 'results page'}, "
         f"{len(cpu)} submissions: CPU median {median:.1f} ms, p95 {p95:.1f} ms "
         f"→ two idle workers could serve about {2000 / median:.0f}/s; load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
+
+
+def _api_body(fields: dict[str, Any]) -> str:
+    """The form's fields as the API's JSON need (the same names; parks as ids, consent true)."""
+    body: dict[str, Any] = {
+        name: value for name, value in fields.items()
+        if name not in {"action", "idempotency_key", "consent", "parks"}
+    }  # fmt: skip
+    body.update(consent=True, parks=[int(pk) for pk in fields["parks"]])
+    return json.dumps(body)
 
 
 def main() -> None:
@@ -554,13 +575,16 @@ def main() -> None:
     inprocess_parser.add_argument("--submissions", type=int, default=100)
     inprocess_parser.add_argument("--profile", default="", help="write cProfile stats here")
     inprocess_parser.add_argument("--warmup", type=int, default=5)
+    inprocess_parser.add_argument("--api", action="store_true", help="POST /api/v1/needs")
     args = parser.parse_args()
     if args.command == "setup":
         setup(carriers=args.carriers, parks=args.parks)
     elif args.command == "match":
         bench_match(needs=args.needs)
     elif args.command == "inprocess":
-        bench_inprocess(submissions=args.submissions, profile=args.profile, warmup=args.warmup)
+        bench_inprocess(
+            submissions=args.submissions, profile=args.profile, warmup=args.warmup, api=args.api
+        )
     else:
         bench_load(seconds=args.seconds, clients=args.clients, port=args.port)
 
