@@ -343,6 +343,38 @@ class PublicCatalogue:
         self.visible = index.confirmed_at >= hide
         self.stale = index.confirmed_at < stale
 
+    def similar_ids(
+        self,
+        *,
+        carrier_id: int,
+        kind: str,
+        deal: str,
+        area_m2: Decimal | None,
+        park_id: int | None,
+        limit: int,
+    ) -> list[int]:
+        """Ids of carriers like this one: the same kind and deal, an area within ±50 % (when
+        known), the same park first, then the nearest in area, then the most recently
+        confirmed."""
+        index = self.index
+        if kind not in KINDS or deal not in DEALS:
+            return []
+        mask = (
+            self.visible
+            & (index.kind == KINDS.index(kind))
+            & (index.deal == DEALS.index(deal))
+            & (index.id != carrier_id)
+        )
+        distance = np.zeros(len(index.id))
+        if area_m2:
+            mask &= _at_least(index.area_m2, area_m2 / 2) & _at_most(index.area_m2, area_m2 * 3 / 2)
+            distance = np.abs(index.area_m2 - float(area_m2))
+        rows = np.flatnonzero(mask)
+        other_park = index.park_ids[index.park[rows]] != park_id
+        # lexsort: the last key is the first criterion.
+        order = np.lexsort((-index.confirmed_at[rows], distance[rows], other_park))
+        return index.id[rows[order[:limit]]].tolist()
+
     def select(self, filters: CarrierFilters, *, text_ids: Sequence[int] | None) -> Selection:
         """The carriers matching these filters (`text_ids`: the free-text matches, if any)."""
         return Selection(self, self._conditions(filters, text_ids), filters)

@@ -157,6 +157,40 @@ def test_similar_carriers_prefer_the_same_kind_and_a_close_area(park_a):
     assert carrier_similar(carrier=carrier) == [close]
 
 
+def test_similar_carriers_rank_the_same_park_then_the_nearest_area_then_the_freshest(
+    park_a, park_b
+):
+    carrier = make_carrier(park=park_a, building_area_m2=Decimal("5000"))
+    other_park_nearest = make_carrier(park=park_b, building_area_m2=Decimal("5010"))
+    other_park_fresh = make_carrier(
+        park=park_b, building_area_m2=Decimal("4800"), confirmed_days_ago=1
+    )
+    other_park_older = make_carrier(
+        park=park_b, building_area_m2=Decimal("5200"), confirmed_days_ago=5
+    )
+    same_park_far = make_carrier(park=park_a, building_area_m2=Decimal("7000"))
+
+    assert carrier_similar(carrier=carrier) == [
+        same_park_far,
+        other_park_nearest,
+        other_park_fresh,
+        other_park_older,
+    ]
+
+
+def test_similar_carriers_leave_out_hidden_and_other_deals(park_a, settings):
+    carrier = make_carrier(park=park_a, building_area_m2=Decimal("5000"))
+    make_carrier(park=park_a, building_area_m2=Decimal("5000"), deal="sale", price_unit="wan_total")
+    make_carrier(
+        park=park_a,
+        building_area_m2=Decimal("5000"),
+        confirmed_days_ago=settings.CARRIER_HIDE_DAYS + 1,
+    )
+    make_carrier(park=park_a, building_area_m2=Decimal("5000"), publish=False)
+
+    assert carrier_similar(carrier=carrier) == []
+
+
 def test_a_carrier_with_a_close_address_and_area_is_a_likely_duplicate(park_a, park_b):
     existing = make_carrier(park=park_a, address="测试路1号", building_area_m2=Decimal("5000"))
     make_carrier(park=park_b, address="测试路1号", building_area_m2=Decimal("5000"))
