@@ -76,6 +76,7 @@ def _list_page(
     number = _page_number(request, page)
     queryset = selectors.article_list_published(category=category)
     paginator = Paginator(queryset, PER_PAGE)
+    paginator.count = selectors.article_count_published(category=category)
     try:
         page_obj = paginator.page(number)
     except (EmptyPage, PageNotAnInteger):

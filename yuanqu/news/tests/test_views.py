@@ -1,5 +1,6 @@
 import json
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -109,6 +110,33 @@ def test_list_page_queries_do_not_grow_with_the_number_of_articles(client):
     many = count_queries(client, "/news/category/c/")
 
     assert many == few
+
+
+def test_a_category_page_counts_an_article_published_after_it_was_shown(client):
+    category = make_category(slug="c")
+    for _ in range(15):
+        make_article(category=category)
+    assert client.get("/news/category/c/page/2/").status_code == 404
+
+    make_article(category=category)
+
+    assert client.get("/news/category/c/page/2/").status_code == 200
+
+
+def test_a_category_page_counts_a_scheduled_article_once_its_time_has_come(client, monkeypatch):
+    category = make_category(slug="c")
+    for _ in range(15):
+        make_article(category=category)
+    make_article(category=category, published_at=timezone.now() + timedelta(minutes=2))
+    assert client.get("/news/category/c/page/2/").status_code == 404
+
+    # Three minutes on, for the pages and for the cache's expiry alike.
+    later, offset = timezone.now() + timedelta(minutes=3), 180
+    real_time = time.time
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(time, "time", lambda: real_time() + offset)
+
+    assert client.get("/news/category/c/page/2/").status_code == 200
 
 
 def test_list_pages_advertise_their_rss_feed(client, article):
