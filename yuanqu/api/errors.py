@@ -13,9 +13,12 @@ import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from yuanqu.core.middleware import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger("yuanqu.api")
 
@@ -161,6 +164,17 @@ def install(api: NinjaAPI) -> None:
         if exc.status_code == 400:
             return error_response(400, "invalid_json", "请求体不是有效的 JSON。")
         return error_response(exc.status_code, "http_error", "请求无法处理。")
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.warning("database unavailable on %s: %s", request.path, exc)
+        return error_response(
+            503,
+            "service_unavailable",
+            "数据库暂时无法连接,请求没有完成,请稍后重试(提交需求时请带同一个 Idempotency-Key)。",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
 
     @api.exception_handler(Exception)
     def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

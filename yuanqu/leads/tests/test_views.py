@@ -32,6 +32,23 @@ def form_data(**fields):
     return data
 
 
+def test_a_submission_while_the_database_is_unreachable_says_so_and_keeps_nothing(
+    client, monkeypatch
+):
+    from django.db import OperationalError
+
+    def refuse(**_kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("yuanqu.leads.views.lead_submit", refuse)
+
+    response = client.post(NEW, form_data())
+
+    assert response.status_code == 503
+    assert "同一份需求表单重复提交只会记录一次" in response.content.decode()
+    assert not Lead.objects.exists()
+
+
 def test_need_form_renders_the_first_screen_and_the_optional_section(client):
     response = client.get(NEW)
     html = response.content.decode()
