@@ -21,6 +21,7 @@ redirect to the results page, stops after the given seconds, then counts rows.
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import json
 import math
@@ -308,23 +309,35 @@ def _request(
     return result
 
 
-def count_rows(run_id: str, keys: list[str]) -> tuple[int, int, int, int]:
-    """(leads, submissions, lost, duplicated) of a load run whose keys start with run_id:
-    a key answered but not stored is lost; a second submission or lead for one key is a
-    duplicate."""
+def count_rows(
+    run_id: str, attempted: list[str], confirmed: list[str]
+) -> tuple[int, int, int, int, int]:
+    """(leads, submissions, stored, lost, duplicated) of a load run whose keys start with
+    run_id: stored counts the attempted keys that have their submission row (confirmed to
+    the person or not); a confirmed key without one is lost; a second submission or lead for
+    one key is a duplicate."""
     from yuanqu.leads.models import Lead, LeadSubmission
 
     stored: set[str] = set()
-    for start in range(0, len(keys), 500):
+    for start in range(0, len(attempted), 500):
         stored.update(
-            LeadSubmission.objects.filter(idempotency_key__in=keys[start : start + 500])
+            LeadSubmission.objects.filter(idempotency_key__in=attempted[start : start + 500])
             .values_list("idempotency_key", flat=True)
         )  # fmt: skip
     leads = Lead.objects.filter(idempotency_key__startswith=f"{run_id}-").count()
     submissions = LeadSubmission.objects.filter(idempotency_key__startswith=f"{run_id}-").count()
-    lost = len(set(keys) - stored)
-    duplicated = submissions - len(stored) + max(0, leads - len(keys))
-    return leads, submissions, lost, duplicated
+    lost = len(set(confirmed) - stored)
+    duplicated = submissions - len(stored) + max(0, leads - len(stored))
+    return leads, submissions, len(stored), lost, duplicated
+
+
+def _failure_kind(status: int, text: str) -> str:
+    """What a person saw instead of a receipt: our error page in Chinese, or anything else
+    (a traceback, an English or empty page)."""
+    chinese = re.search(r"<h1>[^<]*[\u4e00-\u9fff]", text) is not None
+    if status >= 400 and chinese and "Traceback" not in text:
+        return f"clear Chinese error page ({status})"
+    return f"other ({status})"
 
 
 def run_clients(client: Any, count: int) -> float:
@@ -349,19 +362,10 @@ def bench_load(*, seconds: int, clients: int, port: int) -> None:
     from django.db import connection
 
     from yuanqu.leads.models import Lead
-    from yuanqu.parks.models import Park
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    park_ids = list(Park.objects.values_list("id", flat=True))
-    industries = list(
-        Park.leading_industries.through.objects.values_list("industry_id", flat=True).distinct()
-    )
     leads_before = Lead.objects.count()
-    run_id = uuid.uuid4().hex[:8]
-    # Mobiles unique to this run, so no submission merges into an earlier run's lead.
-    mobile_base = random.Random().randrange(10**7) * 10
     connection.close()
-
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--workers", "2",
          "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
@@ -376,86 +380,141 @@ def bench_load(*, seconds: int, clients: int, port: int) -> None:
                 time.sleep(0.2)
         else:
             raise SystemExit("gunicorn did not answer")
-
-        accepted: dict[str, str] = {}  # idempotency key → results path
-        double_taps: list[tuple[str, str, str]] = []
-        failures: list[str] = []
-        latencies: list[float] = []
-        lock = threading.Lock()
-        deadline = time.monotonic() + seconds
-        counter = iter(range(10**8))
-
-        def client(number: int) -> None:
-            rng = random.Random(SEED + 100 + number)
-            status, headers, html = _request(port, "GET", "/needs/new/")
-            cookie = headers.get("set-cookie", "").split(";")[0]
-            token = CSRF_RE.search(html).group(1)  # type: ignore[union-attr]
-            while time.monotonic() < deadline:
-                sequence = next(counter)
-                need = random_need(rng, park_ids, industries)
-                key = f"{run_id}-{sequence}"
-                fields = {
-                    "csrfmiddlewaretoken": token, "action": "submit", "idempotency_key": key,
-                    "kind": need["kind"], "deal": need["deal"], "area_unit": "m2",
-                    "area_min": str(need["area_min_m2"]), "area_max": str(need["area_max_m2"]),
-                    "industry": need["industry_code"], "mobile": f"139{(mobile_base + sequence) % 10**8:08d}",
-                    "consent": "on", "parks": [str(pk) for pk in need["park_ids"]],
-                }  # fmt: skip
-                if need.get("height_m"):
-                    fields["height_m"] = str(need["height_m"])
-                if need.get("budget_value"):
-                    fields["budget_value"], fields["budget_unit"] = (
-                        str(need["budget_value"]),
-                        need["budget_unit"],
-                    )
-                body = urllib.parse.urlencode(fields, doseq=True)
-                started = time.perf_counter()
-                try:
-                    status, headers, text = _request(
-                        port, "POST", "/needs/new/", body=body, cookie=cookie
-                    )
-                    if status != 302:
-                        raise RuntimeError(f"POST answered {status}: {text[:200]}")
-                    location = headers["location"]
-                    status, _, page = _request(port, "GET", location, cookie=cookie)
-                    if status != 200 or "需求编号" not in page:
-                        raise RuntimeError(f"results answered {status}")
-                    elapsed = time.perf_counter() - started
-                    tap = None
-                    if rng.random() < 0.1:
-                        # A double tap: the same key again must land on the same lead.
-                        again = _request(port, "POST", "/needs/new/", body=body, cookie=cookie)
-                        tap = (key, location, again[1].get("location", f"status {again[0]}"))
-                except Exception as error:  # counted, the run goes on
-                    with lock:
-                        failures.append(str(error)[:200])
-                    continue
-                with lock:
-                    accepted[key] = location
-                    latencies.append(elapsed * 1000)
-                    if tap:
-                        double_taps.append(tap)
-
-        elapsed = run_clients(client, clients)
+        result = submission_load(port=port, seconds=seconds, clients=clients)
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-    keys = list(accepted)
-    run_leads, run_submissions, lost, duplicated = count_rows(run_id, keys)
-    tap_mismatch = sum(1 for _, first, second in double_taps if first != second)
-    p95 = percentile_95(latencies)
     print(
         f"database: {connection.vendor}; leads before: {leads_before}\n"
-        f"{len(keys)} submissions in {elapsed:.1f} s = {len(keys) / elapsed:.1f}/s "
-        f"(submit + match + results page; {clients} client threads, 2 sync gunicorn workers)\n"
-        f"latency submit+render: median {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms\n"
-        f"rows after: {run_leads} leads, {run_submissions} submissions for {len(keys)} accepted keys; "
-        f"lost {lost}, duplicated {duplicated}; double taps {len(double_taps)}, landing elsewhere "
-        f"{tap_mismatch}; failed requests {len(failures)}"
+        f"{result['accepted']} submissions in {result['seconds']:.1f} s = "
+        f"{result['per_second']:.1f}/s (submit + match + results page; {clients} client "
+        f"threads, 2 sync gunicorn workers)\n"
+        f"latency submit+render: median {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms\n"
+        f"rows after: {result['leads']} leads, {result['submissions']} submissions for "
+        f"{result['accepted']} accepted keys; lost {result['lost']}, duplicated "
+        f"{result['duplicated']}; double taps {result['double_taps']}, landing elsewhere "
+        f"{result['double_taps_elsewhere']}; failed requests {result['failed']}"
     )
-    for failure in failures[:5]:
+    for failure in result["failures"]:
         print("  failure:", failure)
+
+
+def need_form_fields(need: dict[str, Any], key: str, mobile: str) -> dict[str, Any]:
+    """The need form's fields for a random need (random_need), ready to post."""
+    fields: dict[str, Any] = {
+        "action": "submit", "idempotency_key": key, "kind": need["kind"], "deal": need["deal"],
+        "area_unit": "m2", "area_min": str(need["area_min_m2"]),
+        "area_max": str(need["area_max_m2"]), "industry": need["industry_code"],
+        "mobile": mobile, "consent": "on", "parks": [str(pk) for pk in need["park_ids"]],
+    }  # fmt: skip
+    if need.get("height_m"):
+        fields["height_m"] = str(need["height_m"])
+    if need.get("budget_value"):
+        fields["budget_value"] = str(need["budget_value"])
+        fields["budget_unit"] = need["budget_unit"]
+    return fields
+
+
+def submission_load(*, port: int, seconds: int, clients: int) -> dict[str, Any]:
+    """Post needs through the form of a running server from `clients` threads for `seconds`
+    (one in ten a double tap), following each answer to its results page; then count the
+    rows of this run. Run in a process where Django is set up on the server's database."""
+    from django.db import connection
+
+    from yuanqu.parks.models import Park
+
+    park_ids = list(Park.objects.values_list("id", flat=True))
+    industries = list(
+        Park.leading_industries.through.objects.values_list("industry_id", flat=True).distinct()
+    )
+    run_id = uuid.uuid4().hex[:8]
+    # Mobiles unique to this run, so no submission merges into an earlier run's lead.
+    mobile_base = random.Random().randrange(10**7) * 10
+    connection.close()
+    accepted: dict[str, str] = {}  # idempotency key → results path
+    double_taps: list[tuple[str, str, str]] = []
+    attempted: list[str] = []
+    failures: list[str] = []
+    failure_kinds: collections.Counter[str] = collections.Counter()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    counter = iter(range(10**8))
+
+    def client(number: int) -> None:
+        rng = random.Random(SEED + 100 + number)
+        status, headers, html = _request(port, "GET", "/needs/new/")
+        cookie = headers.get("set-cookie", "").split(";")[0]
+        token = CSRF_RE.search(html).group(1)  # type: ignore[union-attr]
+        while time.monotonic() < deadline:
+            sequence = next(counter)
+            need = random_need(rng, park_ids, industries)
+            key = f"{run_id}-{sequence}"
+            mobile = f"139{(mobile_base + sequence) % 10**8:08d}"
+            fields = {"csrfmiddlewaretoken": token, **need_form_fields(need, key, mobile)}
+            body = urllib.parse.urlencode(fields, doseq=True)
+            with lock:
+                attempted.append(key)
+            started = time.perf_counter()
+            try:
+                status, headers, text = _request(
+                    port, "POST", "/needs/new/", body=body, cookie=cookie
+                )
+                if status == 302:
+                    location = headers["location"]
+                    status, _, text = _request(port, "GET", location, cookie=cookie)
+                    confirmed = status == 200 and "需求编号" in text
+                else:
+                    confirmed = False
+            except OSError as error:  # counted, the run goes on
+                with lock:
+                    failures.append(f"connection: {error}"[:200])
+                    failure_kinds["connection error"] += 1
+                continue
+            if not confirmed:
+                with lock:
+                    failures.append(f"answered {status}: {text[:200]}")
+                    failure_kinds[_failure_kind(status, text)] += 1
+                continue
+            elapsed = time.perf_counter() - started
+            with lock:
+                accepted[key] = location
+                latencies.append(elapsed * 1000)
+            if rng.random() < 0.1:
+                # A double tap: the same key again must land on the same lead.
+                try:
+                    again = _request(port, "POST", "/needs/new/", body=body, cookie=cookie)
+                except OSError:
+                    continue
+                with lock:
+                    if again[0] == 302:
+                        double_taps.append((key, location, again[1]["location"]))
+                    else:  # the tap itself failed (a restart): it made nothing new either
+                        failure_kinds[f"double tap: {_failure_kind(again[0], again[2])}"] += 1
+
+    elapsed = run_clients(client, clients)
+
+    keys = list(accepted)
+    run_leads, run_submissions, stored, lost, duplicated = count_rows(run_id, attempted, keys)
+    connection.close()
+    return {
+        "attempted": len(attempted),
+        "accepted": len(keys),
+        "stored": stored,
+        "seconds": round(elapsed, 1),
+        "per_second": round(len(keys) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p95_ms": round(percentile_95(latencies), 1) if latencies else None,
+        "leads": run_leads,
+        "submissions": run_submissions,
+        "lost": lost,
+        "duplicated": duplicated,
+        "double_taps": len(double_taps),
+        "double_taps_elsewhere": sum(1 for _, first, second in double_taps if first != second),
+        "failed": len(failures),
+        "failure_kinds": dict(failure_kinds),
+        "failures": failures[:5],
+    }
 
 
 def bench_inprocess(
@@ -496,18 +555,7 @@ def bench_inprocess(
         profiler = cProfile.Profile(time.process_time)
     for number in range(warmup + submissions):
         need = random_need(rng, park_ids, industries)
-        fields = {
-            "action": "submit", "idempotency_key": uuid.uuid4().hex, "kind": need["kind"],
-            "deal": need["deal"], "area_unit": "m2", "area_min": str(need["area_min_m2"]),
-            "area_max": str(need["area_max_m2"]), "industry": need["industry_code"],
-            "mobile": f"137{(base + number) % 10**8:08d}", "consent": "on",
-            "parks": [str(pk) for pk in need["park_ids"]],
-        }  # fmt: skip
-        if need.get("budget_value"):
-            fields["budget_value"], fields["budget_unit"] = (
-                str(need["budget_value"]),
-                need["budget_unit"],
-            )
+        fields = need_form_fields(need, uuid.uuid4().hex, f"137{(base + number) % 10**8:08d}")
         timed = number >= warmup
         started = time.process_time()
         if profiler is not None and timed:
