@@ -51,7 +51,7 @@ format: install  ## format the code
 deploy-check: install  ## deploy/ on loopback ports (nginx, 2 gunicorn, worker, scheduler) and a smoke test through nginx
 	@scripts/deploy-check.sh
 
-bench: install  ## run the benchmarks under bench/ (slow; not tests)
+bench: install  ## every page budget in one run on SQLite and PostgreSQL (bench/scenarios.py; slow, not tests)
 	@scripts/bench.sh
 
 system-packages:  ## install Debian packages the browser tests need (root)

@@ -498,6 +498,7 @@ def submission_load(*, port: int, seconds: int, clients: int) -> dict[str, Any]:
     run_leads, run_submissions, stored, lost, duplicated = count_rows(run_id, attempted, keys)
     connection.close()
     return {
+        "run_id": run_id,
         "attempted": len(attempted),
         "accepted": len(keys),
         "stored": stored,

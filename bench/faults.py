@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import http.server
 import json
 import os
@@ -318,6 +319,22 @@ def main() -> None:
     args = parser.parse_args()
     report = needs(args) if args.command == "needs" else worker_kill(args)
     print(json.dumps(report, ensure_ascii=False, indent=2))
+    name = f"{args.command}-{args.database}" + (
+        "-restart" if getattr(args, "restart_at", 0) else ""
+    )
+    print(f"results: {save(name, report)}")
+
+
+def save(name: str, report: dict[str, Any]) -> Path:
+    """Into bench/results/<date>-faults.json, one entry per kind of run (the README's fault
+    table is written from the newest of these files by `bench/scenarios.py readme`)."""
+    folder = ROOT / "bench" / "results"
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{datetime.datetime.now(datetime.UTC).date().isoformat()}-faults.json"
+    day = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+    day[name] = {"at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), **report}
+    target.write_text(json.dumps(day, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
 
 
 if __name__ == "__main__":
