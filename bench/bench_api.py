@@ -164,17 +164,10 @@ def bench_need_submission(*, port: int, seconds: int, clients: int) -> None:
                 sequence = next(counter)
                 need = bench_matching.random_need(rng, park_ids, industries)
                 key = f"{run_id}-{sequence}"
-                body: dict[str, Any] = {
-                    "kind": need["kind"], "deal": need["deal"], "area_unit": "m2",
-                    "area_min": str(need["area_min_m2"]), "area_max": str(need["area_max_m2"]),
-                    "industry": need["industry_code"], "parks": need["park_ids"],
-                    "mobile": f"139{(mobile_base + sequence) % 10**8:08d}", "consent": True,
-                }  # fmt: skip
-                if need.get("height_m"):
-                    body["height_m"] = str(need["height_m"])
-                if need.get("budget_value"):
-                    body["budget_value"] = str(need["budget_value"])
-                    body["budget_unit"] = need["budget_unit"]
+                mobile = f"139{(mobile_base + sequence) % 10**8:08d}"
+                body = bench_matching.api_need_body(
+                    bench_matching.need_form_fields(need, key, mobile)
+                )
                 started = time.perf_counter()
                 try:
                     status, answer = _post(port, "/api/v1/needs", body, key)

@@ -563,7 +563,7 @@ def bench_inprocess(
             profiler.enable()
         if api:
             page = client.post(
-                "/api/v1/needs", _api_body(fields), content_type="application/json",
+                "/api/v1/needs", json.dumps(api_need_body(fields)), content_type="application/json",
                 headers={"Idempotency-Key": fields["idempotency_key"]},
             )  # fmt: skip
         else:
@@ -596,14 +596,14 @@ def bench_inprocess(
     )
 
 
-def _api_body(fields: dict[str, Any]) -> str:
+def api_need_body(fields: dict[str, Any]) -> dict[str, Any]:
     """The form's fields as the API's JSON need (the same names; parks as ids, consent true)."""
     body: dict[str, Any] = {
         name: value for name, value in fields.items()
         if name not in {"action", "idempotency_key", "consent", "parks"}
     }  # fmt: skip
     body.update(consent=True, parks=[int(pk) for pk in fields["parks"]])
-    return json.dumps(body)
+    return body
 
 
 def main() -> None:

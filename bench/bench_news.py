@@ -46,12 +46,30 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 os.environ.setdefault("YUANQU_VAR_DIR", "/tmp/news-bench")
 
 RUN = f"{time.time():.0f}"
+# wrk (bench/scenarios.py too): paths from a file picked at random, or (BENCH_TEMPLATE) a
+# fresh lower area bound of 0.01–1,000 ㎡ in a template on every request (a broad filter, so
+# the pages are full, and one of 90,000 states, so hardly any answer comes from a cache); an
+# optional Cookie (a staff session).
 LUA = r"""
 local paths = {}
-for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local template = os.getenv("BENCH_TEMPLATE") or ""
+if template == "" then
+  for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+end
+local headers = {["User-Agent"] = "Mozilla/5.0 bench"}
+local cookie = os.getenv("BENCH_COOKIE") or ""
+if cookie ~= "" then headers["Cookie"] = cookie end
 math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 1000)
 request = function()
-  return wrk.format("GET", paths[math.random(#paths)], {["User-Agent"] = "Mozilla/5.0 bench"})
+  local path
+  if template ~= "" then
+    -- hundredths never 0: "500.00" would be redirected to its canonical form "500"
+    local hundredths = math.random(0, 9999) * 10 + math.random(1, 9)
+    path = template:gsub("NUMBER", string.format("%.2f", hundredths / 100))
+  else
+    path = paths[math.random(#paths)]
+  end
+  return wrk.format("GET", path, headers)
 end
 done = function(summary, latency, requests)
   io.write(string.format("P50_US %d\nP95_US %d\nP99_US %d\n",
@@ -130,7 +148,15 @@ class Server:
         self.access_log.unlink(missing_ok=True)
 
 
-def wrk(port: int, paths: list[str], *, duration: int, connections: int) -> dict:
+def wrk(
+    port: int,
+    paths: list[str],
+    *,
+    duration: int,
+    connections: int,
+    template: str = "",
+    cookie: str = "",
+) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         paths_file = Path(folder) / "paths.txt"
         paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
@@ -148,7 +174,12 @@ def wrk(port: int, paths: list[str], *, duration: int, connections: int) -> dict
             ],  # fmt: skip
             capture_output=True,
             text=True,
-            env={**os.environ, "BENCH_PATHS": str(paths_file)},
+            env={
+                **os.environ,
+                "BENCH_PATHS": str(paths_file),
+                "BENCH_TEMPLATE": template,
+                "BENCH_COOKIE": cookie,
+            },
             check=True,
         ).stdout
     found = {

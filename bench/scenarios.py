@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import http.client
 import json
 import os
 import random
@@ -68,46 +67,14 @@ os.environ.update(
     }
 )
 
-import bench_news  # noqa: E402  (the gunicorn server with its access log, the beacon check)
+import bench_carriers  # noqa: E402  (fetch)
+import bench_news  # noqa: E402  (the gunicorn server and its access log, wrk, the beacon check)
 
 RESULTS = ROOT / "bench" / "results"
 README = ROOT / "README.md"
 BEGIN, END = "<!-- scenarios:begin -->", "<!-- scenarios:end -->"
 FAULTS_BEGIN, FAULTS_END = "<!-- faults:begin -->", "<!-- faults:end -->"
 PORT, NGINX_PORT, STATIC_PORT = 8310, 8311, 8312
-
-# wrk: paths from a file picked at random, or (BENCH_TEMPLATE) a fresh lower area bound of
-# 0.01–1,000 ㎡ in a template on every request (a broad filter, so the pages are full, and
-# one of 90,000 states, so hardly any answer comes from a cache); an optional Cookie (a
-# staff session).
-LUA = r"""
-local paths = {}
-local template = os.getenv("BENCH_TEMPLATE") or ""
-if template == "" then
-  for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
-end
-local headers = {["User-Agent"] = "Mozilla/5.0 bench"}
-local cookie = os.getenv("BENCH_COOKIE") or ""
-if cookie ~= "" then headers["Cookie"] = cookie end
-math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 1000)
-request = function()
-  local path
-  if template ~= "" then
-    -- hundredths never 0: "500.00" would be redirected to its canonical form "500"
-    local hundredths = math.random(0, 9999) * 10 + math.random(1, 9)
-    path = template:gsub("NUMBER", string.format("%.2f", hundredths / 100))
-  else
-    path = paths[math.random(#paths)]
-  end
-  return wrk.format("GET", path, headers)
-end
-done = function(summary, latency, requests)
-  io.write(string.format("P50_US %d\nP95_US %d\nP99_US %d\n",
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
-  io.write(string.format("ERRORS %d\n", summary.errors.status + summary.errors.connect
-    + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
-"""
 
 # Budgets: (key, what, scenario, metric, comparison, limit). The scenario "ratios" holds the
 # ratios computed in the run.
@@ -172,46 +139,21 @@ def wrk(
     template: str = "",
     cookie: str = "",
 ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as folder:
-        paths_file = Path(folder) / "paths.txt"
-        paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
-        script = Path(folder) / "load.lua"
-        script.write_text(LUA, encoding="utf-8")
-        env = {
-            **os.environ,
-            "BENCH_PATHS": str(paths_file),
-            "BENCH_TEMPLATE": template,
-            "BENCH_COOKIE": cookie,
-        }
-        output = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(script),
-             f"http://127.0.0.1:{port}"],
-            capture_output=True, text=True, env=env, check=True,
-        ).stdout  # fmt: skip
-    found = {
-        key: int(value) for key, value in re.findall(r"^(P\d+_US|ERRORS) (\d+)$", output, re.M)
-    }
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    assert rate and found, output
+    """bench_news's wrk run, its figures under this runner's names (non-2xx count as errors)."""
+    figures = bench_news.wrk(
+        port, paths, duration=duration, connections=connections, template=template, cookie=cookie
+    )
     return {
         "connections": connections,
-        "rps": round(float(rate.group(1)), 1),
-        "p50_ms": found["P50_US"] / 1000,
-        "p95_ms": found["P95_US"] / 1000,
-        "p99_ms": found["P99_US"] / 1000,
-        "errors": found["ERRORS"] + (int(non_2xx.group(1)) if non_2xx else 0),
+        "rps": figures["requests_per_second"],
+        **{key: figures[key] for key in ("p50_ms", "p95_ms", "p99_ms")},
+        "errors": figures["errors"] + figures["non_2xx"],
     }
 
 
 def fetch(port: int, path: str, cookie: str = "") -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
+    status, body, _elapsed = bench_carriers.fetch(port, path, {"Cookie": cookie} if cookie else {})
+    return status, body
 
 
 def machine() -> dict[str, Any]:
