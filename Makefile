@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrate demo-data bench check-deploy deploy-check system-packages
+.PHONY: help install run test lint format migrate demo-data bench audit check-deploy deploy-check system-packages
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-16s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ deploy-check: install  ## deploy/ on loopback ports (nginx, 2 gunicorn, worker, 
 
 bench: install  ## every page budget in one run on SQLite and PostgreSQL (bench/scenarios.py; slow, not tests)
 	@scripts/bench.sh
+
+audit: install  ## sqlmap, wapiti, XSS in Chromium, headers, pip-audit, Lighthouse, axe, PIPL (audit/run.py; slow)
+	@scripts/audit.sh
 
 system-packages:  ## install Debian packages the browser tests need (root)
 	@scripts/system-packages.sh

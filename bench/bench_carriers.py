@@ -66,12 +66,20 @@ def search_urls() -> list[str]:
     return urls
 
 
-def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+def start_server(
+    port: int, workers: int, env: dict[str, str], *, log: Path | None = None
+) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:port once /healthz answers; with `log`, its output (the access
+    log included) goes to that file instead of this terminal."""
     command = [
         str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--workers", str(workers),
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
     ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    output = None
+    if log is not None:
+        command += ["--access-logfile", "-"]
+        output = log.open("a")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:

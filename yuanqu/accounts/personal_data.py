@@ -20,7 +20,7 @@ Apps register each model that holds personal data once, usually from their AppCo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,9 @@ class Holder:
     export_fields: tuple[str, ...] = field(default=())
     erase_values: tuple[tuple[str, Any], ...] = ()
     delete_rows: bool = False
+    # Called (in the erasing transaction) with the ids of the rows changed, for copies the
+    # app keeps elsewhere, e.g. a search index entry built from those fields.
+    on_erase: Callable[[list[int]], None] | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -63,6 +66,7 @@ def register(
     export_fields: Iterable[str] = (),
     erase_values: dict[str, Any] | None = None,
     delete_rows: bool = False,
+    on_erase: Callable[[list[int]], None] | None = None,
 ) -> None:
     _registry[model_label] = Holder(
         model_label=model_label,
@@ -74,6 +78,7 @@ def register(
         export_fields=tuple(export_fields),
         erase_values=tuple((erase_values or {}).items()),
         delete_rows=delete_rows,
+        on_erase=on_erase,
     )
 
 
@@ -84,6 +89,13 @@ def holders() -> list[Holder]:
 # Lead fields that hold personal data; optional ones are included when the model has them.
 LEAD_PERSONAL_FIELDS = ("company", "contact_name", "mobile", "need_text", "consent_ip")
 LEAD_OPTIONAL_PERSONAL_FIELDS = ("email", "contact_email", "wechat", "phone", "contact_phone")
+
+
+def _reindex_leads(lead_ids: list[int]) -> None:
+    """An erased lead's search entry (company, need text) goes once the erasure commits."""
+    from yuanqu.leads.search_index import leads_index_on_commit
+
+    leads_index_on_commit(lead_ids=lead_ids)
 
 
 def register_lead() -> None:
@@ -114,6 +126,7 @@ def register_lead() -> None:
             "source_page",
             "anonymised_at",
         ],
+        on_erase=_reindex_leads,
     )
     # Rows the leads app keeps per submission; the leads app may register them itself
     # (its AppConfig.ready runs after this one and then wins).
@@ -273,8 +286,10 @@ def erase(*, mobile: str) -> int:
     needles = sorted({*mobile_variants(mobile), *names}, key=len, reverse=True)
     changed = 0
     now = timezone.now()
+    touched: dict[Holder, set[int]] = {}
     for match in found:
         model = match.holder.model
+        touched.setdefault(match.holder, set()).update(row.pk for row in match.rows)
         if match.holder.delete_rows:
             changed += model._default_manager.filter(
                 pk__in=[row.pk for row in match.rows]
@@ -303,5 +318,9 @@ def erase(*, mobile: str) -> int:
                 for row in holder.model._default_manager.filter(condition):
                     setattr(row, name, _scrub(getattr(row, name), needles))
                     row.save(update_fields=[name])
+                    touched.setdefault(holder, set()).add(row.pk)
                     changed += 1
+    for holder, ids in touched.items():
+        if holder.on_erase is not None:
+            holder.on_erase(sorted(ids))
     return changed

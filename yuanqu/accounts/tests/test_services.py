@@ -249,3 +249,38 @@ def test_erase_is_logged_without_the_mobile(park_a, site_admin):
 
     event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.PERSONAL_DATA_REQUEST)
     assert "13900002222" not in f"{event.detail}{event.target}"
+
+
+def test_erase_removes_the_leads_search_entry(park_a, django_capture_on_commit_callbacks):
+    from yuanqu.core import search
+    from yuanqu.leads.search_index import KIND, leads_index
+
+    lead = make_lead(park=park_a, mobile="+8613900002222", contact_name="李四")
+    leads_index(lead_ids=[lead.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        personal_data_erase(mobile="13900002222")
+
+    assert lead.pk not in search.indexed_ids(kind=KIND)
+
+
+def test_erase_refreshes_the_entry_of_a_lead_whose_text_quoted_the_name(
+    park_a, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    from yuanqu.leads.search_index import KIND, leads_index
+
+    make_lead(park=park_a, mobile="+8613900002222", contact_name="李四")
+    other = make_lead(park=park_a, mobile="+8613700003333", need_text="李四介绍来的厂房需求")
+    leads_index(lead_ids=[other.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        personal_data_erase(mobile="13900002222")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT body FROM search_document WHERE kind = %s AND object_id = %s", [KIND, other.pk]
+        )
+        (body,) = cursor.fetchone()
+    assert "介绍来的厂房需求" in body and "李四" not in body

@@ -1,0 +1,113 @@
+"""make audit: the security, accessibility and privacy audits against a fresh site on loopback.
+
+    .venv/bin/python audit/run.py                 # every audit, then the README's verdicts
+    .venv/bin/python audit/run.py xss pipl        # some of them (on a fresh site as well)
+    .venv/bin/python audit/run.py readme          # rewrite the README table from the last run
+
+Each audit writes its raw report under var/audit/<date>/ and returns a one-line verdict. An
+audit that cannot run (a tool missing, no network for its vulnerability database) fails with
+that reason: nothing passes that was not checked. The verdicts of the last run are kept in
+audit/results/latest.json (committed) and shown in the README between the audit markers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import target
+
+RESULTS = Path(__file__).with_name("results")
+README = target.ROOT / "README.md"
+BEGIN, END = "<!-- audit:begin -->", "<!-- audit:end -->"
+
+
+def audits() -> dict[str, Callable[[Path], tuple[bool, str]]]:
+    import browser_audits
+    import pipl
+    import scanners
+    import xss
+
+    return {
+        "sqlmap": scanners.sqlmap,
+        "wapiti": scanners.wapiti,
+        "xss": xss.run,
+        "headers": scanners.headers,
+        "check-deploy": scanners.check_deploy,
+        "pip-audit": scanners.pip_audit,
+        "lighthouse": browser_audits.lighthouse,
+        "axe": browser_audits.axe,
+        "pipl": pipl.run,
+    }
+
+
+def run(names: list[str]) -> int:
+    available = audits()
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        raise SystemExit(
+            f"unknown audit: {', '.join(unknown)} (choose from {', '.join(available)})"
+        )
+    today = datetime.datetime.now().astimezone().date().isoformat()
+    report_dir = target.AUDIT_DIR / today
+    report_dir.mkdir(parents=True, exist_ok=True)
+    print(f"audit: a fresh site in {target.SITE_DIR}", flush=True)
+    target.prepare()
+    target.setup_django()
+    server = target.start()
+    verdicts = []
+    try:
+        for name in names or list(available):
+            started = time.monotonic()
+            try:
+                passed, line = available[name](report_dir)
+            except Exception as error:  # an audit that could not run fails, with its reason
+                (report_dir / f"{name}.error.txt").write_text(traceback.format_exc())
+                passed, line = False, f"could not run: {error}".splitlines()[0][:300]
+            seconds = round(time.monotonic() - started)
+            verdicts.append({"audit": name, "passed": passed, "verdict": line, "seconds": seconds})
+            print(f"{'PASS' if passed else 'FAIL'} {name}: {line} ({seconds} s)", flush=True)
+    finally:
+        target.stop(server)
+    summary = {
+        "date": today,
+        "reports": str(report_dir.relative_to(target.ROOT)),
+        "audits": verdicts,
+    }
+    (report_dir / "verdicts.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    if not names:  # only a whole run replaces the published verdicts
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "latest.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+        readme()
+    return 0 if all(verdict["passed"] for verdict in verdicts) else 1
+
+
+def readme() -> None:
+    summary = json.loads((RESULTS / "latest.json").read_text())
+    rows = [
+        f"Last run {summary['date']} (`make audit`; raw reports in `{summary['reports']}/`).",
+        "",
+        "| audit | verdict | result |",
+        "|---|---|---|",
+    ]
+    rows += [
+        f"| {item['audit']} | {'pass' if item['passed'] else '**fail**'} | {item['verdict']} |"
+        for item in summary["audits"]
+    ]
+    text = README.read_text()
+    head, rest = text.split(BEGIN, 1)
+    _old, tail = rest.split(END, 1)
+    README.write_text(head + BEGIN + "\n" + "\n".join(rows) + "\n" + END + tail)
+
+
+if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    if arguments == ["readme"]:
+        readme()
+        raise SystemExit(0)
+    raise SystemExit(run(arguments))
