@@ -99,7 +99,10 @@ def setup_django() -> None:
 def start(port: int = PORT, **extra: str) -> subprocess.Popen:
     from bench_carriers import start_server
 
-    return start_server(port, 2, site_env(**extra), log=SITE_DIR / "gunicorn.log")
+    return start_server(
+        port, 2, site_env(**extra), log=SITE_DIR / "gunicorn.log",
+        config=ROOT / "deploy/gunicorn.conf.py",  # the production request limits
+    )  # fmt: skip
 
 
 def stop(server: subprocess.Popen) -> None:

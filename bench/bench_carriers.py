@@ -67,14 +67,22 @@ def search_urls() -> list[str]:
 
 
 def start_server(
-    port: int, workers: int, env: dict[str, str], *, log: Path | None = None
+    port: int,
+    workers: int,
+    env: dict[str, str],
+    *,
+    log: Path | None = None,
+    config: Path | None = None,
 ) -> subprocess.Popen:
     """gunicorn on 127.0.0.1:port once /healthz answers; with `log`, its output (the access
-    log included) goes to that file instead of this terminal."""
+    log included) goes to that file instead of this terminal; with `config`, that gunicorn
+    config file's limits apply too (the port, workers and log level given here win)."""
     command = [
         str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--workers", str(workers),
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
     ]  # fmt: skip
+    if config is not None:
+        command += ["--config", str(config)]
     output = None
     if log is not None:
         command += ["--access-logfile", "-"]

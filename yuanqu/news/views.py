@@ -506,8 +506,13 @@ def robots_txt(request: HtmxHttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /accounts/",
+        "Disallow: /workbench/",
+        "Disallow: /dashboard/",
+        # Internal search results stay out of indexes, as search engines ask.
         "Disallow: /search/",
-        "Disallow: /needs/",
+        # The need form is a landing page; a person's results and the staff views are not.
+        "Disallow: /needs/r/",
+        "Disallow: /needs/staff/",
         "Disallow: /news/*/preview/",
         f"Sitemap: {absolute(reverse('news:sitemap'))}",
         "",

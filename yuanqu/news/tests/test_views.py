@@ -469,6 +469,16 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert "Disallow: /admin/" in text
 
 
+def test_robots_txt_lets_the_need_form_be_crawled_but_not_a_persons_results(client):
+    from urllib.robotparser import RobotFileParser
+
+    robots = RobotFileParser()
+    robots.parse(client.get("/robots.txt").content.decode().splitlines())
+
+    assert robots.can_fetch("*", "/needs/new/")
+    assert not robots.can_fetch("*", "/needs/r/0b7e6c1e-5f7a-4c55-9a43-2f1f3c1d7e90/")
+
+
 def test_a_scheduled_article_appears_once_its_time_has_come(client):
     scheduled = make_article(title="九点发布", published_at=timezone.now() + timedelta(hours=1))
     assert "九点发布" not in client.get("/").content.decode()
