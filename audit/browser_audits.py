@@ -11,7 +11,8 @@ from typing import Any
 
 import target
 from target import ADMIN, BASE, TOOLS_DIR, Client
-from xss import CHROMIUM_ARGS
+
+from yuanqu.core.pdf import CHROMIUM_ARGS
 
 NODE_MODULES = TOOLS_DIR / "node/node_modules"
 LIGHTHOUSE = NODE_MODULES / ".bin/lighthouse"
@@ -170,7 +171,7 @@ def axe(report_dir: Path) -> tuple[bool, str]:
     pages += [("staff", path) for path in staff_pages()]
     results: list[dict[str, Any]] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         contexts = {"visitor": browser.new_context(), "staff": browser.new_context()}
         contexts["staff"].add_cookies(
             [{"name": key, "value": value, "url": BASE} for key, value in staff.cookies().items()]

@@ -6,8 +6,9 @@
 
 Each audit writes its raw report under var/audit/<date>/ and returns a one-line verdict. An
 audit that cannot run (a tool missing, no network for its vulnerability database) fails with
-that reason: nothing passes that was not checked. The verdicts of the last run are kept in
-audit/results/latest.json (committed) and shown in the README between the audit markers.
+that reason: nothing passes that was not checked. Each audit's latest verdict, with its date,
+is kept in audit/results/latest.json (committed) and shown in the README between the audit
+markers; a run of some audits replaces only theirs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import target
 
@@ -70,7 +72,10 @@ def run(names: list[str]) -> int:
                 (report_dir / f"{name}.error.txt").write_text(traceback.format_exc())
                 passed, line = False, f"could not run: {error}".splitlines()[0][:300]
             seconds = round(time.monotonic() - started)
-            verdicts.append({"audit": name, "passed": passed, "verdict": line, "seconds": seconds})
+            verdicts.append({
+                "audit": name, "date": today, "passed": passed, "verdict": line,
+                "seconds": seconds,
+            })  # fmt: skip
             print(f"{'PASS' if passed else 'FAIL'} {name}: {line} ({seconds} s)", flush=True)
     finally:
         target.stop(server)
@@ -80,23 +85,41 @@ def run(names: list[str]) -> int:
         "audits": verdicts,
     }
     (report_dir / "verdicts.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
-    if not names:  # only a whole run replaces the published verdicts
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "latest.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
-        readme()
+    publish(summary)
     return 0 if all(verdict["passed"] for verdict in verdicts) else 1
+
+
+def publish(summary: dict[str, Any]) -> None:
+    """The published verdicts: this run's replace the same audits' earlier ones (each keeps
+    its own date), then the README table is rewritten."""
+    latest = RESULTS / "latest.json"
+    published = json.loads(latest.read_text()) if latest.exists() else {"audits": []}
+    fresh = {item["audit"]: item for item in summary["audits"]}
+    order = list(audits())
+    kept = [
+        {"date": published.get("date", ""), **item}
+        for item in published["audits"]
+        if item["audit"] not in fresh
+    ]
+    merged = sorted([*kept, *fresh.values()], key=lambda item: order.index(item["audit"]))
+    RESULTS.mkdir(exist_ok=True)
+    latest.write_text(
+        json.dumps({"reports": summary["reports"], "audits": merged}, ensure_ascii=False, indent=2)
+    )
+    readme()
 
 
 def readme() -> None:
     summary = json.loads((RESULTS / "latest.json").read_text())
     rows = [
-        f"Last run {summary['date']} (`make audit`; raw reports in `{summary['reports']}/`).",
+        "Raw reports of the latest run in `var/audit/<date>/` on the machine that ran it.",
         "",
-        "| audit | verdict | result |",
-        "|---|---|---|",
+        "| audit | date | verdict | result |",
+        "|---|---|---|---|",
     ]
     rows += [
-        f"| {item['audit']} | {'pass' if item['passed'] else '**fail**'} | {item['verdict']} |"
+        f"| {item['audit']} | {item['date']} | {'pass' if item['passed'] else '**fail**'} | "
+        f"{item['verdict']} |"
         for item in summary["audits"]
     ]
     text = README.read_text()

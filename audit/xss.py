@@ -25,11 +25,9 @@ from typing import Any
 import target
 from target import ADMIN, Client, Form
 
+from yuanqu.core.pdf import CHROMIUM_ARGS
+
 PAYLOAD_FILE = Path(__file__).with_name("xss_payloads.txt")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
 # Fields a payload cannot pass validation in, by design (codes with a checked format).
 CODED_FIELDS = re.compile(
     r"credit_code|industry_code|mobile|email|idempotency|csrf|token|qs$|slug|url$|published_at"
@@ -248,7 +246,7 @@ def inspect(plan: Plan, staff: Client) -> Traps:
     current = {"url": ""}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/lib/chromium/chromium", args=CHROMIUM_ARGS
+            executable_path="/usr/lib/chromium/chromium", args=list(CHROMIUM_ARGS)
         )
         visitor = browser.new_context()
         admin = browser.new_context()

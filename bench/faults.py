@@ -21,6 +21,9 @@ the worker is killed with SIGKILL while it waits. The notice is still pending, t
 job re-enqueues it (run with the clock 11 minutes on, its stale-pending rule), a second
 worker sends it; the receiver and the e-mail log show whether the repeat carried the same
 idempotency key (webhook header, e-mail Message-ID) and how many distinct notices arrived.
+
+`worker-throughput` (capacity, not a fault; for docs/SCALING.md): needs posted for 20 s with
+no worker running queue their notices; one `db_worker` process then sends them all.
 """
 
 from __future__ import annotations
@@ -197,37 +200,18 @@ class HookReceiver(http.server.BaseHTTPRequestHandler):
 
 def worker_kill(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="bench-faults-"))
-    os.environ.update(
-        {
-            "LEAD_WEBHOOK_BACKEND": "yuanqu.leads.notifications.WeComWebhookBackend",
-            "LEAD_WEBHOOK_URL": f"http://127.0.0.1:{HOOK_PORT}/hook",
-            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-        }
-    )
+    notice_environment()
     cluster = prepare_database(args, work)
     from datetime import timedelta
 
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from yuanqu.accounts.models import Membership
-    from yuanqu.accounts.services import membership_grant
     from yuanqu.leads.models import Lead, LeadNotification
     from yuanqu.leads.services import lead_notifications_requeue
-    from yuanqu.parks.models import Park
 
-    # Every park has a manager with an e-mail address, so the notice goes by e-mail too.
-    User = get_user_model()
-    for park in Park.objects.all():
-        user = User.objects.create_user(
-            username=f"faults_manager_{park.pk}", email=f"manager{park.pk}@example.com",
-            is_staff=True,
-        )  # fmt: skip
-        membership_grant(user=user, role=Membership.Role.PARK_MANAGER, park=park)
-    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", HOOK_PORT), HookReceiver)
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    receiver = notice_receivers()
 
     # One need through the real form on a real server; its notice is enqueued on commit.
     connection.close()
@@ -243,17 +227,7 @@ def worker_kill(args: argparse.Namespace) -> dict[str, Any]:
     assert lead is not None and submitted["accepted"] >= 1, submitted
     leads = Lead.objects.count()
 
-    def start_worker(name: str) -> tuple[subprocess.Popen, Path]:
-        output = work / f"{name}.log"
-        process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/python"), "manage.py", "db_worker", "--no-startup-delay",
-             "--interval", "0.2", "--worker-id", name],
-            cwd=ROOT, env={**os.environ, "DEBUG": "0", "PYTHONUNBUFFERED": "1"},
-            stdout=output.open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        return process, output
-
-    first, first_log = start_worker("first")
+    first, first_log = start_worker(work, "first")
     deadline = time.monotonic() + 60
     while not HookReceiver.deliveries and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -267,7 +241,7 @@ def worker_kill(args: argparse.Namespace) -> dict[str, Any]:
     stuck_running = DBTaskResult.objects.filter(status="RUNNING").count()
     requeued = lead_notifications_requeue(now=timezone.now() + timedelta(minutes=11))
     connection.close()
-    second, second_log = start_worker("second")
+    second, second_log = start_worker(work, "second")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if LeadNotification.objects.filter(status=LeadNotification.Status.SENT).count() == leads:
@@ -302,22 +276,122 @@ def worker_kill(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+def notice_environment() -> None:
+    """New-lead notices go by WeCom-style webhook to this process and by e-mail to the log."""
+    os.environ.update(
+        {
+            "LEAD_WEBHOOK_BACKEND": "yuanqu.leads.notifications.WeComWebhookBackend",
+            "LEAD_WEBHOOK_URL": f"http://127.0.0.1:{HOOK_PORT}/hook",
+            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        }
+    )
+
+
+def notice_receivers() -> http.server.ThreadingHTTPServer:
+    """Every park gets a manager with an e-mail address (so each notice goes by e-mail too);
+    the webhook receiver starts serving. Call after prepare_database."""
+    from django.contrib.auth import get_user_model
+
+    from yuanqu.accounts.models import Membership
+    from yuanqu.accounts.services import membership_grant
+    from yuanqu.parks.models import Park
+
+    User = get_user_model()
+    for park in Park.objects.all():
+        user = User.objects.create_user(
+            username=f"faults_manager_{park.pk}", email=f"manager{park.pk}@example.com",
+            is_staff=True,
+        )  # fmt: skip
+        membership_grant(user=user, role=Membership.Role.PARK_MANAGER, park=park)
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", HOOK_PORT), HookReceiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    return receiver
+
+
+def start_worker(work: Path, name: str) -> tuple[subprocess.Popen, Path]:
+    output = work / f"{name}.log"
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "db_worker", "--no-startup-delay",
+         "--interval", "0.2", "--worker-id", name],
+        cwd=ROOT, env={**os.environ, "DEBUG": "0", "PYTHONUNBUFFERED": "1"},
+        stdout=output.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    return process, output
+
+
+def worker_throughput(args: argparse.Namespace) -> dict[str, Any]:
+    """Needs are posted through the real form with no worker running, so their notices
+    queue up; then one db_worker starts and the clock runs until every notice is sent (an
+    e-mail to the park's staff and a webhook call each): notices per second for one worker
+    process, the figure docs/SCALING.md sizes task nodes by."""
+    work = Path(tempfile.mkdtemp(prefix="bench-faults-"))
+    notice_environment()
+    cluster = prepare_database(args, work)
+    from django.db import connection
+
+    from yuanqu.leads.models import LeadNotification
+
+    HookReceiver.hold_first_seconds = 0.0
+    receiver = notice_receivers()
+    connection.close()
+    server, _log = start_gunicorn(work)
+    try:
+        import bench_matching
+
+        submitted = bench_matching.submission_load(port=WEB_PORT, seconds=args.seconds, clients=4)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    notices = LeadNotification.objects.count()
+    connection.close()
+    started = time.monotonic()
+    worker, worker_log = start_worker(work, "throughput")
+    sent = 0
+    while time.monotonic() - started < 600:
+        sent = LeadNotification.objects.filter(status=LeadNotification.Status.SENT).count()
+        connection.close()
+        if sent >= notices:
+            break
+        time.sleep(0.2)
+    seconds = time.monotonic() - started
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=30)
+    receiver.shutdown()
+    mails = re.findall(r"^Message-ID: ", worker_log.read_text(errors="replace"), re.M)
+    report = {
+        "database": args.database,
+        "needs_confirmed": submitted["confirmed"],
+        "notices": notices,
+        "notices_sent": sent,
+        "seconds_incl_worker_start": round(seconds, 1),
+        "notices_per_second": round(sent / seconds, 1),
+        "webhook_deliveries": len(HookReceiver.deliveries),
+        "emails_sent": len(mails),
+    }
+    if cluster is not None:
+        cluster.stop()
+    shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("needs", "worker-kill"):
+    runs = {"needs": needs, "worker-kill": worker_kill, "worker-throughput": worker_throughput}
+    for name in runs:
         command = sub.add_parser(name)
         command.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
         command.add_argument("--carriers", type=int, default=5000)
         command.add_argument("--parks", type=int, default=50)
         if name == "needs":
             command.add_argument("--clients", type=int, default=64)
-            command.add_argument("--seconds", type=int, default=60)
             command.add_argument("--restart-at", type=float, default=0.0)
+        if name in {"needs", "worker-throughput"}:
+            command.add_argument("--seconds", type=int, default=60 if name == "needs" else 20)
     args = parser.parse_args()
-    report = needs(args) if args.command == "needs" else worker_kill(args)
+    report = runs[args.command](args)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     name = f"{args.command}-{args.database}" + (
         "-restart" if getattr(args, "restart_at", 0) else ""
