@@ -360,7 +360,7 @@ def worker_throughput(args: argparse.Namespace) -> dict[str, Any]:
     mails = re.findall(r"^Message-ID: ", worker_log.read_text(errors="replace"), re.M)
     report = {
         "database": args.database,
-        "needs_confirmed": submitted["confirmed"],
+        "needs_accepted": submitted["accepted"],
         "notices": notices,
         "notices_sent": sent,
         "seconds_incl_worker_start": round(seconds, 1),
