@@ -202,7 +202,7 @@ def axe(report_dir: Path) -> tuple[bool, str]:
     broken = [
         row["path"]
         for row in results
-        if row["status"] >= 500 or "/login/" in row["final_url"] and row["who"] == "staff"
+        if row["status"] >= 500 or (row["who"] == "staff" and "/login/" in row["final_url"])
     ]
     minor = sum(len(row["violations"]) for row in results) - len(serious)
     line = (

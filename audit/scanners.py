@@ -234,9 +234,7 @@ def headers(report_dir: Path) -> tuple[bool, str]:
             if re.search(r"\d+\.\d+", answer.headers.get("Server", "")):
                 problems.append(f"{path} Server header names a version")
         cookie_page = client.get("/needs/new/", headers={"X-Forwarded-Proto": "https"})
-        raw_cookies = [
-            value for key, value in cookie_page.headers.items() if key.lower() == "set-cookie"
-        ]
+        raw_cookies = cookie_page.set_cookies
         for cookie in raw_cookies:
             flags = cookie.lower()
             if (

@@ -135,9 +135,10 @@ def totp_now(hex_key: str) -> str:
 @dataclass
 class Response:
     status: int
-    headers: dict[str, str]
+    headers: dict[str, str]  # one value per name: read Set-Cookie from set_cookies
     text: str
     url: str
+    set_cookies: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -250,10 +251,12 @@ class Client:
         try:
             with self.opener.open(request, timeout=60) as answer:
                 body = answer.read().decode("utf-8", "replace")
-                return Response(answer.status, dict(answer.headers), body, answer.url)
+                cookies = answer.headers.get_all("Set-Cookie") or []
+                return Response(answer.status, dict(answer.headers), body, answer.url, cookies)
         except urllib.error.HTTPError as error:
             body = error.read().decode("utf-8", "replace")
-            return Response(error.code, dict(error.headers), body, url)
+            cookies = error.headers.get_all("Set-Cookie") or []
+            return Response(error.code, dict(error.headers), body, url, cookies)
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
         return self.request(path, headers=headers)

@@ -78,6 +78,7 @@ def marked(n: int, payload: str) -> str:
 class Plan:
     """What was stored through each input, and the pages to open afterwards."""
 
+    items: list[tuple[int, str]] = field(default_factory=list)  # the payloads, numbered
     stored: dict[str, int] = field(default_factory=dict)
     attempted: dict[str, int] = field(default_factory=dict)
     public_pages: list[str] = field(default_factory=list)
@@ -185,7 +186,7 @@ def plan_all(staff: Client) -> Plan:
     from yuanqu.pipeline.models import Project
 
     items = payloads()
-    plan = Plan()
+    plan = Plan(items=items)
     store_needs(plan, items)
     store_follow_ups(plan, staff, items)
     published = Carrier.objects.filter(published_at__isnull=False).order_by("pk")
@@ -310,7 +311,7 @@ def run(report_dir: Path) -> tuple[bool, str]:
     plan = plan_all(staff)
     traps = inspect(plan, staff)
     report = {
-        "payloads": len(payloads()),
+        "payloads": len(plan.items),
         "inputs": {name: f"{plan.stored[name]}/{plan.attempted[name]}" for name in plan.stored},
         "reflected_parameters": [
             "/search/?q",
@@ -330,7 +331,7 @@ def run(report_dir: Path) -> tuple[bool, str]:
     ok = not (traps.executed or traps.csp_blocked or traps.active_markup or empty)
     ok = ok and not traps.failed_pages
     line = (
-        f"{len(payloads())} payloads through {len(plan.stored)} inputs and 5 reflected "
+        f"{len(plan.items)} payloads through {len(plan.stored)} inputs and 5 reflected "
         f"parameters, {traps.pages} page loads in Chromium: {len(traps.executed)} executed, "
         f"{len(traps.csp_blocked)} stopped only by CSP, {len(traps.active_markup)} active markup"
     )
