@@ -86,6 +86,10 @@ def holders() -> list[Holder]:
     return list(_registry.values())
 
 
+def holder_for(model_label: str) -> Holder | None:
+    return _registry.get(model_label)
+
+
 # Lead fields that hold personal data; optional ones are included when the model has them.
 LEAD_PERSONAL_FIELDS = ("company", "contact_name", "mobile", "need_text", "consent_ip")
 LEAD_OPTIONAL_PERSONAL_FIELDS = ("email", "contact_email", "wechat", "phone", "contact_phone")

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import calendar
-import logging
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from yuanqu.accounts.gates import forget_scope
 from yuanqu.accounts.models import Membership
 from yuanqu.core.models import Region
+from yuanqu.core.storage import purge_freed_storage
 from yuanqu.parks.models import Park
-
-logger = logging.getLogger(__name__)
 
 # Django model permissions some roles need for admin pages that are not park-scoped
 # (the park-scoped ones ask the gates). Apps that are not installed are skipped.
@@ -89,26 +87,6 @@ def personal_data_erase(*, mobile: str, user: Any = None) -> int:
     return changed
 
 
-def purge_freed_storage() -> None:
-    """Rewrite the storage an erasure freed. Until then the erased values live on in freed
-    SQLite pages, its write-ahead log and old full-text segments, and a backup copies them.
-    Inside an outer transaction (tests, or a caller batching erasures) it is left to the
-    caller: VACUUM cannot run in one."""
-    from yuanqu.core import search
-
-    if connection.in_atomic_block:
-        return
-    search.optimize()  # merges the FTS5 segments that still list the erased entries' terms
-    if connection.vendor != "sqlite":
-        return  # PostgreSQL: autovacuum reclaims dead rows (docs/audit.md)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except DatabaseError:  # busy: the rows are erased; the file is rewritten by the next one
-        logger.warning("personal data erased, but the database file could not be compacted")
-
-
 def personal_data_export(*, mobile: str, user: Any = None) -> dict[str, Any]:
     """Everything held about the person with this mobile (PIPL access request)."""
     from yuanqu.accounts import personal_data
@@ -164,8 +142,12 @@ def leads_anonymise_expired(*, now: datetime | None = None) -> int:
         )
         for holder in personal_data.holders_linked_to("leads.Lead"):
             if holder.erase_fields or holder.scrub_fields:
-                personal_data.blank_rows(
-                    holder.model._default_manager.filter(**{f"{holder.link_field}__in": chunk}),
-                    (*holder.erase_fields, *holder.scrub_fields),
-                )
+                linked = holder.model._default_manager.filter(**{f"{holder.link_field}__in": chunk})
+                if holder.on_erase is not None:
+                    holder.on_erase(list(linked.values_list("pk", flat=True)))
+                personal_data.blank_rows(linked, (*holder.erase_fields, *holder.scrub_fields))
+        lead_holder = personal_data.holder_for("leads.Lead")
+        if lead_holder is not None and lead_holder.on_erase is not None:
+            lead_holder.on_erase(chunk)  # e.g. the search entry, built from the blanked fields
+    purge_freed_storage()
     return len(expired_ids)

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from yuanqu.core.models import Industry
+from yuanqu.core.tasks import purge_freed_storage_later
 from yuanqu.leads.models import (
     Lead,
     LeadEvent,
@@ -399,6 +400,9 @@ def lead_request_deletion(*, lead: Lead, now: datetime | None = None) -> Lead:
             lead.withdrawn_at = lead.withdrawn_at or now
         lead.save()
         _erase_lead_personal_data(lead, now=now)
+        # The worker compacts the storage the erased values still occupy (a VACUUM is too
+        # slow for the request that asked).
+        transaction.on_commit(lambda: purge_freed_storage_later.enqueue(), robust=True)
     lead.refresh_from_db()
     return lead
 

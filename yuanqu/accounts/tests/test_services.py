@@ -284,3 +284,19 @@ def test_erase_refreshes_the_entry_of_a_lead_whose_text_quoted_the_name(
         )
         (body,) = cursor.fetchone()
     assert "介绍来的厂房需求" in body and "李四" not in body
+
+
+def test_anonymising_removes_the_leads_search_entry(park_a, django_capture_on_commit_callbacks):
+    from yuanqu.core import search
+    from yuanqu.leads.search_index import KIND, leads_index
+
+    now = datetime(2026, 11, 25, 9, tzinfo=SHANGHAI)
+    lead = _age(
+        make_lead(park=park_a, company="徐州某某机械"), datetime(2020, 1, 1, tzinfo=SHANGHAI)
+    )
+    leads_index(lead_ids=[lead.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        leads_anonymise_expired(now=now)
+
+    assert lead.pk not in search.indexed_ids(kind=KIND)

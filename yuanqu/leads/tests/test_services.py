@@ -223,6 +223,21 @@ def test_deletion_request_is_recorded_and_erases_the_leads_personal_data(need_da
     assert lead.events.filter(kind=LeadEvent.Kind.DELETION_REQUESTED).exists()
 
 
+def test_deletion_request_queues_the_compaction_of_the_freed_storage(
+    need_data, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    lead = lead_submit(data=need_data(), idempotency_key="k1", ip="203.0.113.5").lead
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_request_deletion(lead=lead)
+
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "yuanqu.core.tasks.purge_freed_storage_later"
+    ]
+
+
 # ---------------------------------------------------------------------------------------
 # Concurrency: one key posted at the same time from several threads
 
