@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_htmx",
+    "django_prose_editor",
     "csp",
     "template_partials",
     "django_tasks",

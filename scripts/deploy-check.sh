@@ -71,6 +71,7 @@ export DATABASE_URL=postgres://yuanqu@127.0.0.1:18110/yuanqu \
 DEBUG=1 $BIN/python manage.py migrate --noinput -v0
 DEBUG=1 $BIN/python manage.py load_demo_data > "$WORK/logs/demo.log"
 DEBUG=0 $BIN/python manage.py collectstatic --noinput -v0
+scripts/messages.sh
 for port in 18101 18102; do
   DEBUG=0 GUNICORN_BIND=127.0.0.1:$port GUNICORN_WORKERS=2 \
     $BIN/gunicorn -c deploy/gunicorn.conf.py config.wsgi:application > "$WORK/logs/web-$port.log" 2>&1 &

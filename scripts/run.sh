@@ -11,6 +11,7 @@ export DEBUG="${DEBUG:-1}"
 # the reports print from the browser.
 scripts/system-packages.sh --pdf || echo "yuanqu: PDF export is off until Chromium is installed." >&2
 
+scripts/messages.sh
 $BIN/python manage.py migrate --noinput -v0
 $BIN/python manage.py load_demo_data
 

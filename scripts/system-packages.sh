@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages yuanqu needs beyond Python: Chromium and a CJK font (PDF reports and the
 # browser tests; without the font every Chinese glyph renders as a box); for the tests also
-# poppler-utils (pdftotext reads the PDFs back), PostgreSQL and Redis. `--pdf`: only what
+# poppler-utils (pdftotext reads the PDFs back), gettext (compiles the translations),
+# PostgreSQL and Redis. `--pdf`: only what
 # the PDF export needs (make run); `--deploy`: nginx, PostgreSQL and Redis for make deploy-check. Installs them when
 # run as root; otherwise prints the command.
 set -euo pipefail
@@ -16,6 +17,7 @@ fi
 [ "${1:-}" = "--deploy" ] || fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || missing+=(fonts-wqy-microhei)
 if [ -z "${1:-}" ]; then
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v msgfmt >/dev/null || missing+=(gettext)
   command -v pg_isready >/dev/null || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
 fi

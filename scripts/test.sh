@@ -25,6 +25,7 @@ say() { printf '\n=== %s\n' "$*"; }
 
 say "system packages"
 scripts/system-packages.sh
+scripts/messages.sh
 
 say "lint"
 make --no-print-directory lint

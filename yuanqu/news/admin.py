@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from js_asset import Media as AssetMedia
 
 from yuanqu.news import services
 from yuanqu.news.content import make_thumbnail
@@ -47,6 +48,11 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("来源"), {"fields": ["author", "source_name", "source_url", "slug"]}),
         (_("关联"), {"fields": ["parks", "industries"]}),
     ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The editor's import map is an inline script: it needs this response's CSP nonce.
+        context["media"] = AssetMedia.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description=_("公开状态"))
     def visibility(self, obj: Article) -> str:

@@ -2,32 +2,57 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.widgets import AdminProseEditorWidget
 
 from yuanqu.news.content import sanitize_html, validate_cover
 from yuanqu.news.models import Article
 
+# What the editor offers; each extension's markup is a subset of content.ALLOWED_TAGS, and
+# whatever the browser posts is still cleaned by sanitize_html (the one rule set).
+EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Image": {"allowBase64": True},  # images pasted from Word and WPS come as data: URLs
+    "Figure": True,  # an image with its caption
+    "Caption": True,
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "History": True,
+    "HTML": True,  # edit the HTML source in a dialog
+}
 
-class RichTextWidget(forms.Textarea):
-    """A contenteditable editor over a plain textarea (no build step, no external package).
 
-    Without JavaScript the textarea itself is the editor. Whatever the browser posts is
-    sanitised on the server (nh3 allow-list), so pasted Word tables and images are kept
-    while scripts, event handlers, styles and javascript: links are dropped.
-    """
-
-    template_name = "news/widgets/rich_text.html"
-
-    class Media:
-        css = {"all": ("news/editor.css",)}
-        js = ("news/editor.js",)
+class RichTextWidget(AdminProseEditorWidget):
+    """The admin's rich-text editor: django-prose-editor (ProseMirror/Tiptap, its assets ship
+    in the Python package: no CDN, no build step). Pasted Word and WPS content is first
+    reduced to the editor's schema in the browser, then cleaned on the server by nh3
+    (`clean_body`). Without JavaScript the textarea itself is the editor."""
 
     def __init__(self, attrs=None) -> None:
-        super().__init__(attrs={"rows": 20, "cols": 80, **(attrs or {})})
+        super().__init__(
+            attrs={"rows": 20, "cols": 80, **(attrs or {})},
+            config={"extensions": EDITOR_EXTENSIONS},
+            preset="configurable",
+        )
 
     def format_value(self, value):
-        # The editor script puts this into the page as HTML; a body sent back with a form
-        # error has not been through clean_body yet, so it is sanitised here too (the CSP
-        # would stop an onerror handler, but the form must not depend on it).
+        # The editor loads this into the page as HTML; a body sent back with a form error has
+        # not been through clean_body yet, so it is sanitised here too (the CSP would stop an
+        # onerror handler, but the form must not depend on it).
         value = super().format_value(value)
         return sanitize_html(value) if value else value
 
@@ -50,6 +75,12 @@ class ArticleAdminForm(forms.ModelForm):
             "source_url", "status", "published_at", "parks", "industries", "is_sample",
         ]  # fmt: skip
         widgets = {"body": RichTextWidget()}
+        help_texts = {
+            "body": _(
+                "可直接粘贴 Word、WPS 内容(表格、列表、图片会保留);"
+                "保存时会清除脚本、事件属性、样式和 javascript: 链接。"
+            )
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
