@@ -37,6 +37,9 @@ class ParkOut(Schema):
     area_km2: Decimal | None
     latitude: Decimal | None
     longitude: Decimal | None
+    point_is_region_centre: bool = Field(
+        description="为 true 时坐标是所在区县的中心点,并非园区的实际位置"
+    )
     carrier_count: int | None = Field(None, description="公开在架的载体数(列表中给出)")
     url: str
 
@@ -80,6 +83,7 @@ def _park(park: Park) -> dict[str, Any]:
         "area_km2": park.area_km2,
         "latitude": park.latitude,
         "longitude": park.longitude,
+        "point_is_region_centre": park.point_is_region_centre,
         "carrier_count": getattr(park, "carrier_count", None),
         "url": absolute(park.get_absolute_url()),
     }

@@ -468,7 +468,8 @@ PARK_COLUMNS = (
 )  # fmt: skip
 PARK_FIELDS = (
     "name", "short_name", "slug", "level", "kind", "region_id", "statistical_code",
-    "industry_note", "established", "area_km2", "latitude", "longitude", "sources",
+    "industry_note", "established", "area_km2", "latitude", "longitude", "coord_source",
+    "sources",
 )  # fmt: skip
 
 
@@ -569,6 +570,7 @@ def read_parks(path: Path = DEFAULT_PARKS_PATH) -> list[ParkRecord]:
                 "area_km2": area,
                 "latitude": latitude,
                 "longitude": longitude,
+                "coord_source": row["coord_source"].strip(),
                 "sources": "\n".join(sources),
             },
             industry_codes=codes,

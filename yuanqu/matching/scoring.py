@@ -93,6 +93,8 @@ class Place:
     name: str
     latitude: float | None = None
     longitude: float | None = None
+    # The point is the host region's centre standing in for an unknown park location.
+    approximate: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ class ParkFacts:
     region_name: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    point_is_region_centre: bool = False
     leading_industries: tuple[IndustryFacts, ...] = ()
     investment_intensity_wan_per_mu: float | None = None
     tax_per_mu_wan: float | None = None
@@ -457,16 +460,16 @@ def price_score_of(
 
 def nearest_place(
     need: NeedSpec, latitude: float | None, longitude: float | None
-) -> tuple[float, str] | None:
+) -> tuple[float, Place] | None:
     if latitude is None or longitude is None:
         return None
-    nearest: tuple[float, str] | None = None
+    nearest: tuple[float, Place] | None = None
     for place in need.places:
         if place.latitude is None or place.longitude is None:
             continue
         km = distance_km(latitude, longitude, place.latitude, place.longitude)
         if nearest is None or km < nearest[0]:
-            nearest = (km, place.name)
+            nearest = (km, place)
     return nearest
 
 
@@ -644,8 +647,12 @@ def _location(
     nearest = nearest_place(need, latitude, longitude)
     if nearest is None:
         return Criterion("location", score, "fail", lambda: f"{at}不在您意向的地区")
-    km, name = nearest
-    return Criterion("location", score, "fail", lambda: f"{at}距您意向的 {name} 约 {fmt(km, 0)} km")
+    km, place = nearest
+    # A park placed at its county's centre: the distance is only as good as that.
+    caveat = "(该园区位置按所在区县中心估算)" if place.approximate else ""
+    return Criterion(
+        "location", score, "fail", lambda: f"{at}距您意向的 {place.name} 约 {fmt(km, 0)} km{caveat}"
+    )
 
 
 def industry_depth(need_lineage: Sequence[str], other: Sequence[str]) -> int:

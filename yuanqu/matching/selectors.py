@@ -457,6 +457,7 @@ def park_facts(park: Park) -> ParkFacts:
         region_name=park.region.name,
         latitude=_float(park.latitude),
         longitude=_float(park.longitude),
+        point_is_region_centre=park.point_is_region_centre,
         leading_industries=tuple(industry_facts(item) for item in park.leading_industries.all()),
         investment_intensity_wan_per_mu=_float(park.investment_intensity_wan_per_mu),
         tax_per_mu_wan=_float(park.tax_per_mu_wan),
@@ -474,16 +475,7 @@ def need_spec_for_lead(
     `wanted` = (region codes, park ids) and looked up without reading the lead again
     (parks from `parks`, the active parks' facts, when given)."""
     if wanted is None:
-        places = [
-            Place(
-                "park",
-                str(park.pk),
-                park.display_name,
-                _float(park.latitude),
-                _float(park.longitude),
-            )
-            for park in sorted(lead.parks.all(), key=lambda item: item.pk)
-        ]
+        places = [park_place(park) for park in sorted(lead.parks.all(), key=lambda item: item.pk)]
         regions: Iterable[Region] = lead.regions.all()
     else:
         region_codes, park_ids = wanted
@@ -528,19 +520,30 @@ def _park_places(park_ids: Sequence[int], parks: Sequence[ParkFacts]) -> list[Pl
     for pk in sorted(set(park_ids)):
         if pk in known:
             facts = known[pk]
-            places.append(Place("park", str(pk), facts.name, facts.latitude, facts.longitude))
-        elif pk in read:
-            park = read[pk]
             places.append(
                 Place(
                     "park",
                     str(pk),
-                    park.display_name,
-                    _float(park.latitude),
-                    _float(park.longitude),
+                    facts.name,
+                    facts.latitude,
+                    facts.longitude,
+                    approximate=facts.point_is_region_centre,
                 )
             )
+        elif pk in read:
+            places.append(park_place(read[pk]))
     return places
+
+
+def park_place(park: Park) -> Place:
+    return Place(
+        "park",
+        str(park.pk),
+        park.display_name,
+        _float(park.latitude),
+        _float(park.longitude),
+        approximate=park.point_is_region_centre,
+    )
 
 
 def match_for_lead(

@@ -70,6 +70,12 @@ class Park(TimeStampedModel):
     longitude = models.DecimalField(
         _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    coord_source = models.CharField(
+        _("坐标来源"),
+        max_length=60,
+        blank=True,
+        help_text=_("region:<区划代码> 表示借用所在区县的中心点,并非园区实际位置;实测点写明来源。"),
+    )
     description = models.TextField(_("简介"), blank=True)
     policies_html = models.TextField(_("政策(已净化 HTML)"), blank=True)
     contact_phone = models.CharField(_("办公电话"), max_length=40, blank=True)
@@ -89,6 +95,11 @@ class Park(TimeStampedModel):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def point_is_region_centre(self) -> bool:
+        """The map point is the host region's centre, not the park's own location."""
+        return self.coord_source.startswith("region:")
 
     def get_absolute_url(self) -> str:
         return reverse("parks:detail", args=[self.slug])

@@ -43,3 +43,11 @@ def test_the_detail_gives_thresholds_and_sources(api):
     status, body = api.get(f"/parks/{park.slug}")
     assert status == 200 and body["tax_per_mu_min_wan"] == "30.0"
     assert body["sources"] == ["https://a.cn", "https://b.cn"] and body["level_label"] == "国家级"
+
+
+def test_a_park_says_when_its_point_is_its_countys_centre(api):
+    make_park(coord_source="region:320324")
+
+    _status, body = api.get("/parks")
+
+    assert body["items"][0]["point_is_region_centre"] is True

@@ -145,6 +145,12 @@ def test_every_park_coordinate_is_its_host_regions_point(loaded):
         assert (park.latitude, park.longitude) == (park.region.latitude, park.region.longitude)
 
 
+def test_parks_record_that_their_point_is_borrowed_from_their_region(loaded):
+    park = Park.objects.get(slug="suining-jingkaiqu")
+
+    assert park.coord_source == "region:320324" and park.point_is_region_centre
+
+
 def test_parks_keep_their_source_urls_one_per_line(loaded):
     sources = Park.objects.get(slug="xuzhou-gaoxinqu").sources.splitlines()
 

@@ -291,6 +291,26 @@ def test_a_carrier_without_a_place_name_is_explained_without_an_empty_one():
     assert location == ["在您意向的区县内 ✓"]
 
 
+def test_the_distance_to_a_park_placed_at_its_countys_centre_says_so():
+    wanted = need(places=(Place("park", "1", "睢宁经开区", 33.91, 117.94, approximate=True),))
+    away = carrier(1, park_id=2, region_code="320382", latitude=34.31, longitude=117.96)
+
+    match = score_carrier(wanted, away, None, CONFIG)
+
+    (location,) = [text for text in reasons(match) if "意向" in text]
+    assert "距您意向的 睢宁经开区 约" in location and "按所在区县中心估算" in location
+
+
+def test_the_distance_to_a_surveyed_park_point_has_no_caveat():
+    wanted = need(places=(Place("park", "1", "睢宁经开区", 33.91, 117.94),))
+    away = carrier(1, park_id=2, region_code="320382", latitude=34.31, longitude=117.96)
+
+    match = score_carrier(wanted, away, None, CONFIG)
+
+    (location,) = [text for text in reasons(match) if "意向" in text]
+    assert "估算" not in location
+
+
 def test_weights_table_lists_every_criterion_once():
     assert set(WEIGHTS) == {
         "area", "price", "location", "industry", "land_use", "height", "load", "power",

@@ -26,6 +26,20 @@ def test_the_park_page_lives_at_its_pinyin_slug(client):
     assert "0516-87000000" in response.content.decode()
 
 
+def test_a_park_placed_at_its_countys_centre_says_so_under_its_map(client):
+    park = make_park(coord_source="region:320324")
+
+    html = client.get(park.get_absolute_url()).content.decode()
+
+    assert f"图上位置为{park.region.name}的中心点,并非园区的实际位置。" in html
+
+
+def test_a_park_with_a_surveyed_point_has_no_such_note(client):
+    park = make_park(coord_source="source:osm")
+
+    assert "并非园区的实际位置" not in client.get(park.get_absolute_url()).content.decode()
+
+
 def test_the_park_page_shows_leading_industries_by_name(client):
     park = make_park()
     park.leading_industries.add(make_industry("3514", "建筑工程用机械制造"))
