@@ -15,22 +15,32 @@ Judgement calls, each one documented where it is made:
 - "环评不限" / "不需要环评" in a need mean 环评 is not required: `eia_ok=False`.
 - kW is taken as kVA (a transformer rated in kVA at least covers the same kW load).
 - a rent month is 30 days (`core.units.DAYS_PER_MONTH`); a monthly or yearly total is divided by
-  the stated area (the middle of a range).
-- a per-㎡ price with no period ("15块一平") is a daily rent below 3 元 and a monthly rent from
-  3 元; from 300 元 it is a sale price per ㎡.
+  the building area (the middle of a need's range, the whole of an ad's several units); a
+  factory or warehouse given only by its plot (占地10亩) gets no rent per ㎡.
+- a per-㎡ price with the unit written and no period ("13元/平方", "15块一平") is a monthly
+  rent; a bare figure read as per ㎡ ("价格0.6元") is a daily rent below 3 元 and monthly from
+  3 元; from 300 元 either is a sale price per ㎡.
 - timing is only read from needs; "年底前" is counted from `today` (the caller's date).
 - `price_unit` is the unit as written, spelt one way: 元/平/天, 元/平/月, 元/平/年, 元/平 (no
   period given), 元/月, 万元/月, 元/年, 万元/年, 万元/亩, 万元/亩/年, 万元, 亿元 (块 → 元, 毛 → 0.1 元,
   ㎡/平米/平方 → 平, 每天/一天 → /天). `price_value` is the figure in that unit.
 - a need's budget range ("0.4-0.5元") is its upper end, an ad's price range its lower end.
 - of several areas the property's own one is taken: for land the 亩/占地 figure, otherwise the
-  building (建筑面积) rather than the plot, yard or one floor; a 总面积 beats a 起租 unit.
+  building (建筑面积) rather than the plot, yard or one floor; 配套 figures (配套办公楼800平,
+  宿舍楼, 生活用房, 花园; an office ad's own 办公 area excepted) are left out.
+- an ad letting its site in parts (一号/二号厂房, 每栋 × 栋数, 可分割为2000、4000平, 最小500平起租)
+  gives the smallest unit or division as minimum and the whole (a stated total, else the sum)
+  as maximum; a bare 可分租 states no smaller size and changes nothing.
 - an ad's range of 层高/承重 ("8-24米") gives its lowest figure; an ad's area range gives no
   totals (no single property), a need's uses the middle of its range.
 - for land, a total and the area give 万元/亩, and 万元/亩 and the area give the total.
 - a trade word counts only where a word of the core segmenter starts (电机 in 发电机组 does not),
   and not as an extra (带家具) or a building material (钢结构厂房); a word the synonym table maps
   to several classes (新材料) gives no code.
+- a county's name as the start of a road or building (铜山路, 睢宁大厦, 沛县路) is not that
+  county; a bare 经开区/高新区 is the home city's zone only when no other city or county is
+  named (邳州, 宿迁, 邳州经开区); next to one it is that county's zone when there is one
+  (邳州 … 经开区 → 邳州经开区), else nothing.
 - phone numbers and payment terms (押一付三, 一年一付) are blanked before any figure is read.
 - only the first `MAX_TEXT_CHARS` characters of a paste are read.
 - `as_dict()` turns Decimals into floats rounded to 2 places (the bulk command needs numbers).
@@ -59,6 +69,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 SYNONYMS_FILE = DATA_DIR / "industry_synonyms.csv"
 
 NEED_AREA_BAND = Decimal("0.10")  # "5000平左右" → 4500–5500 ㎡
+MAX_UNITS = 50  # "每栋3000平" times more buildings than this is a misreading, not an estate
 MAX_TEXT_CHARS = 1500  # a longer paste is read from its start (chat needs run to ~300 characters)
 
 TIMING_VALUES = ("1-3m", "3-6m", "1y", "2y")  # Lead.Timing values
@@ -109,6 +120,9 @@ class PlaceTarget:
     region_codes: tuple[str, ...] = ()
     park_ids: tuple[int, ...] = ()
     generic: bool = False  # a bare "经开区"/"高新区": only counts when not glued to another name
+    # Names a city or county other than the home city and its districts (邳州, 宿迁, 邳州经开区):
+    # then a bare "经开区" in the same text is not the home city's zone.
+    elsewhere: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,9 +169,12 @@ class Resolver:
         *,
         place_aliases: Mapping[str, PlaceTarget],
         industry_words: Mapping[str, str],
+        region_names: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.place_aliases = dict(place_aliases)
         self.industry_words = dict(industry_words)
+        # code → the aliases naming that region (邳州 and 邳州市), to find "邳州 … 经开区".
+        self.region_names = {code: tuple(names) for code, names in (region_names or {}).items()}
 
     @classmethod
     def build(
@@ -186,13 +203,18 @@ class Resolver:
                 city_prefixes.update(_region_aliases(region) | {_short_name(fold(region.name))})
 
         aliases: dict[str, PlaceTarget] = {}
+        region_names: dict[str, list[str]] = {}
         home_prefix = _home_prefix(home_region_code)
         for alias, codes in region_aliases.items():
             if len(codes) > 1 and home_prefix:
                 # 鼓楼区 is in both 南京 and 徐州: the home city's one is meant.
                 home_codes = {code for code in codes if code.startswith(home_prefix)}
                 codes = home_codes or codes
-            aliases[alias] = PlaceTarget(region_codes=tuple(sorted(codes)))
+            elsewhere = all(_names_elsewhere(code, home_region_code) for code in codes)
+            aliases[alias] = PlaceTarget(region_codes=tuple(sorted(codes)), elsewhere=elsewhere)
+            for code in codes:
+                region_names.setdefault(code, []).append(alias)
+        elsewhere_names = [alias for alias, target in aliases.items() if target.elsewhere]
 
         park_aliases: dict[str, dict[int, tuple[int, bool]]] = {}
         for park in parks:
@@ -205,8 +227,9 @@ class Resolver:
             best = min(priority for priority, _ in by_park.values())
             ids = tuple(sorted(pid for pid, (priority, _) in by_park.items() if priority == best))
             generic = all(by_park[pid][1] for pid in ids)
+            elsewhere = any(name in alias for name in elsewhere_names)  # 邳州经开区 names 邳州
             # A park alias wins over a region alias spelt the same (沛县开发区 is not 沛县).
-            aliases[alias] = PlaceTarget(park_ids=ids, generic=generic)
+            aliases[alias] = PlaceTarget(park_ids=ids, generic=generic, elsewhere=elsewhere)
 
         words: dict[str, set[str]] = {}
         for word, code in synonyms if synonyms is not None else load_synonyms():
@@ -221,7 +244,7 @@ class Resolver:
             for word, codes in words.items()
             if len(codes) == 1 and len(word) > 1
         }
-        return cls(place_aliases=aliases, industry_words=industry_words)
+        return cls(place_aliases=aliases, industry_words=industry_words, region_names=region_names)
 
     @cached_property
     def place_re(self) -> re.Pattern[str] | None:
@@ -244,6 +267,24 @@ def _home_prefix(code: str) -> str:
     if len(code) <= 2:
         return code[:2]
     return code[:4] if len(code) <= 4 else code
+
+
+def _names_elsewhere(code: str, home_code: str) -> bool:
+    """Whether a region is a city or county other than the home city and its districts.
+
+    GB/T 2260: in a prefecture's codes, 01–20 are its districts (市辖区), 21 and above its
+    counties and county-level cities (丰县, 邳州市), which people name as places of their own.
+    """
+    if not home_code:
+        return False
+    own = code.rstrip("0")
+    if home_code.startswith(own):
+        return False  # the home city itself, or its province
+    home_prefix = _home_prefix(home_code)
+    if len(home_prefix) == 4 and code.startswith(home_prefix):
+        county = code[4:6]
+        return county.isdigit() and int(county) > 20
+    return True
 
 
 def _region_aliases(region: RegionRow) -> set[str]:
@@ -510,22 +551,72 @@ def _read_places(source: _Text, resolver: Resolver, result: ParsedText) -> None:
     pattern = resolver.place_re
     if pattern is None:
         return
-    for match in pattern.finditer(source.folded):
+    folded = source.folded
+    found: list[tuple[re.Match[str], PlaceTarget]] = []
+    for match in pattern.finditer(folded):
         target = resolver.place_aliases[match.group(0)]
-        if target.generic and match.start() > 0:
-            previous = source.folded[match.start() - 1]
-            if _is_cjk(previous) and previous not in _GENERIC_OK_BEFORE:
-                continue
-        written = source.as_written(match.start(), match.end())
-        if written not in result.places:
-            result.places.append(written)
-        for code in target.region_codes:
-            if code not in result.region_codes:
-                result.region_codes.append(code)
-        for park_id in target.park_ids:
-            if park_id not in result.park_ids:
-                result.park_ids.append(park_id)
+        if target.generic and _glued_to_another_name(folded, match.start()):
+            continue
+        if target.region_codes and _names_a_street_or_building(folded, match.end()):
+            continue
+        found.append((match, target))
         source.consume(match.start(), match.end())
+    named_elsewhere = [(other.start(), target) for other, target in found if target.elsewhere]
+    for match, target in found:
+        if target.generic and named_elsewhere:
+            # "邳州 经开区" is 邳州's zone, "宿迁经开区" none we know: never the home city's.
+            # The counties named before the zone word are the ones it belongs to.
+            before = [named for start, named in named_elsewhere if start < match.start()]
+            counties = before or [named for _, named in named_elsewhere]
+            zone = _zone_of_a_named_county(resolver, match.group(0), counties)
+            if zone is None:
+                continue
+            target = zone
+        _add_place(result, source.as_written(match.start(), match.end()), target)
+
+
+def _glued_to_another_name(folded: str, start: int) -> bool:
+    """潘塘工业园: a bare zone word right after another name is that name's tail."""
+    if start == 0:
+        return False
+    previous = folded[start - 1]
+    return _is_cjk(previous) and previous not in _GENERIC_OK_BEFORE
+
+
+# 铜山路, 睢宁大厦, 云龙湖: a street, building or landmark named after a county is not in it.
+_STREET_OR_BUILDING_RE = re.compile(
+    r"(?:路|街|大街|大道|巷|胡同|大厦|大楼|广场|小区|公寓|宾馆|酒店|饭店|商城|中学|小学|医院|公园|湖|立交|高架)"
+)
+
+
+def _names_a_street_or_building(folded: str, end: int) -> bool:
+    return _STREET_OR_BUILDING_RE.match(folded, end) is not None
+
+
+def _zone_of_a_named_county(
+    resolver: Resolver, zone_word: str, named: Sequence[PlaceTarget]
+) -> PlaceTarget | None:
+    """The park a bare zone word means next to a county's name: 邳州 + 经开区 → 邳州经开区."""
+    park_ids: list[int] = []
+    for target in named:
+        for code in target.region_codes:
+            for name in resolver.region_names.get(code, ()):
+                zone = resolver.place_aliases.get(name + zone_word)
+                for park_id in zone.park_ids if zone is not None else ():
+                    if park_id not in park_ids:
+                        park_ids.append(park_id)
+    return PlaceTarget(park_ids=tuple(park_ids)) if park_ids else None
+
+
+def _add_place(result: ParsedText, written: str, target: PlaceTarget) -> None:
+    if written not in result.places:
+        result.places.append(written)
+    for code in target.region_codes:
+        if code not in result.region_codes:
+            result.region_codes.append(code)
+    for park_id in target.park_ids:
+        if park_id not in result.park_ids:
+            result.park_ids.append(park_id)
 
 
 def _is_cjk(char: str) -> bool:
@@ -601,19 +692,39 @@ _KIND_RE = re.compile(
     )
 )
 # "厂房带办公楼", "带仓库更好": a kind named as an extra of another one.
-_ATTRIBUTE_BEFORE = ("带", "配", "含", "附", "有", "送", "另", "及", "和")
+_ATTRIBUTE_BEFORE = ("带", "配", "含", "附", "有", "送", "另", "及", "和", "配套")
 
 
 def _read_kind(folded: str) -> str | None:
     fallback = None
+    named: list[tuple[str, re.Match[str]]] = []
     for match in _KIND_RE.finditer(folded):
         kind = (match.lastgroup or "").rsplit("_", 1)[0]
         before = folded[max(0, match.start() - 2) : match.start()]
         if before.endswith(_ATTRIBUTE_BEFORE):
             fallback = fallback or kind
             continue
-        return kind
-    return fallback
+        named.append((kind, match))
+    if not named:
+        return fallback
+    kind, match = named[0]
+    if _is_ancillary_office(folded, kind, match):
+        # "办公楼800平 厂房4000平 出租": the office figure is the 配套 of the factory.
+        later = next((other for other, _ in named[1:] if other in ("factory", "warehouse")), None)
+        return later or kind
+    return kind
+
+
+_FIGURE_NEXT_RE = re.compile(rf"\s*(?:约|面积)?\s*{NUM}")
+
+
+def _is_ancillary_office(folded: str, kind: str, match: re.Match[str]) -> bool:
+    """An 办公楼/办公室 given with its own figure, as one item of a site's list."""
+    return (
+        kind == "office"
+        and match.group(0).startswith("办公")
+        and _FIGURE_NEXT_RE.match(folded, match.end()) is not None
+    )
 
 
 # Deal -----------------------------------------------------------------------------------
@@ -793,6 +904,7 @@ class _Price:
     value: Decimal
     unit: str
     is_rent: bool
+    area_written: bool = False  # "12元/平方", "15块一平": the per-㎡ unit is in the text
 
 
 def _read_price(source: _Text, as_: As) -> _Price | None:
@@ -843,6 +955,7 @@ def _read_price(source: _Text, as_: As) -> _Price | None:
             # "预算每平每月14元", "每亩18万": the unit written before the figure.
             per_area = bool(_PER_AREA_BEFORE_RE.search(before))
             per_mu = not per_area and bool(_PER_MU_BEFORE_RE.search(before))
+        area_written = per_area
         if period is None:
             period = next(
                 (name for name, pattern in _PERIOD_BEFORE if pattern.search(before)), None
@@ -871,7 +984,7 @@ def _read_price(source: _Text, as_: As) -> _Price | None:
         if unit is None:
             continue
         source.consume(match.start(), tail)
-        return _Price(value=value, unit=unit, is_rent=is_rent)
+        return _Price(value=value, unit=unit, is_rent=is_rent, area_written=area_written)
     return None
 
 
@@ -906,13 +1019,27 @@ def _price_unit(
     return money, False
 
 
+def _unstated_rent_period(price: _Price) -> str:
+    """The period of a per-㎡ rent written without one.
+
+    "12元/平方", "13元/平米", "2.5元/㎡" (the unit written out) are monthly, as classifieds
+    mean them, even a yard's 2.5 元. A bare "价格0.6元" with nothing but its size to go on is a
+    daily rent below 3 元 and monthly from there.
+    """
+    if price.area_written or price.value >= 3:
+        return "月"
+    return "天"
+
+
 def _settle_price(result: ParsedText, price: _Price, area: _Area | None, as_: As) -> None:
     """Fill the price fields, normalising rent to 元/㎡·月 and sale prices to 万元 / 万元/亩."""
     result.price_value = price.value
     result.price_unit = price.unit
     nominal = area.nominal if area is not None else None
-    if as_ == "ad" and area is not None and area.low != area.high:
+    if as_ == "ad" and area is not None and area.low != area.high and not area.whole:
         nominal = None  # "1200㎡-5000㎡ 售价2200元/㎡起": no single property to total
+    if result.kind != "land" and area is not None and (area.land or area.in_mu):
+        nominal = None  # "厂房 占地10亩 年租金30万": a rent is per ㎡ of building, not of plot
     unit = price.unit
     value = price.value
     sale = result.deal in ("buy", "sale") or (result.deal is None and not price.is_rent)
@@ -924,7 +1051,7 @@ def _settle_price(result: ParsedText, price: _Price, area: _Area | None, as_: As
                 result.price_wan_total = units.yuan_to_wan(value * nominal)
             return
         if not period:
-            period = "天" if value < 3 else "月"
+            period = _unstated_rent_period(price)
         monthly = {"天": value * units.DAYS_PER_MONTH, "月": value, "年": value / 12}[period]
         result.price_yuan_m2_month = units.quantize(monthly)
         return
@@ -1085,18 +1212,40 @@ _AREA_KEYWORD_RE = re.compile(
     rf"(?:面积|建面)\s*(?:约|大概|大约|在|为|是|:|要|需要|需|达)*\s*(?P<a>{NUM})(?:{_RANGE_SEP}(?P<b>{NUM}))?"
     rf"(?!\s*(?:{_AREA_WORD}|亩|[万千百十.]|个|\d|-|~|到|至|多|平方公里|平方千米|公里|千米|km))"
 )
+_AREA_LIST_RE = re.compile(rf"(?P<list>{NUM}(?:\s*(?:、|和|及)\s*{NUM})+)\s*{_AREA_UNIT}")
 _AREA_SINGLE_RE = re.compile(rf"(?P<v>{NUM})\s*(?P<more>多)?\s*{_AREA_UNIT}")
 _APPROX_BEFORE = re.compile(r"(?:约|大约|大概|差不多|将近|近)\s*$")
-_MIN_BEFORE = re.compile(r"(?:不低于|不少于|不小于|至少|最少|最小|起码|≥|>=|>|大于|超过)\s*$")
-_MAX_BEFORE = re.compile(
-    r"(?:不超过|不大于|不高于|最多|最大|≤|<=|<|小于|以内)(?:可租|可分|可售)?\s*$"
+_MIN_BEFORE = re.compile(
+    r"(?:不低于|不少于|不小于|至少|最少|最小|起码|≥|>=|>|大于|超过)(?:可分|可租|可分割|可拆分|分租|起租)?(?:面积)?\s*$"
 )
-_MIN_AFTER = re.compile(r"^\s*(?:以上|起|多|\+|往上|或以上)")
+_MAX_BEFORE = re.compile(
+    r"(?:不超过|不大于|不高于|最多|最大|≤|<=|<|小于|以内)(?:可租|可分|可售)?(?:面积)?\s*$"
+)
+# "3000平+": at least; "车间3000平+办公200平": the "+" joins the next item.
+_MIN_AFTER = re.compile(r"^\s*(?:以上|起|多|\+(?!\s*[\u4e00-\u9fff\d])|往上|或以上)")
+_DIVISION_AFTER = re.compile(r"^\s*(?:一个|为一个|每个)?单元")
 _MAX_AFTER = re.compile(r"^\s*(?:以下|以内|之内|内|不到|以下的)")
 _APPROX_AFTER = re.compile(r"^\s*(?:左右|上下|附近)")
 _LAND_CONTEXT = re.compile(r"占地|土地|用地|宗地|地块")
 _YARD_CONTEXT = re.compile(r"院子|院落|空地|场地|停车|堆场|露天")
-_TOTAL_CONTEXT = re.compile(r"总面积|总建筑|建筑面积|共计|总共|合计|共")
+# "厂房两栋共15000平", "合计4000平"; not "一共三个车间 1200平" (共 counts the buildings there).
+_TOTAL_CONTEXT = re.compile(r"总面积|总建筑|建筑面积|共计|合计|共\s*(?:约|计|有)?\s*:?\s*$")
+# 配套: offices, dormitories, canteens, gardens that come with a site but are not what it offers.
+_ANCILLARY_CONTEXT = re.compile(
+    r"宿舍|生活|食堂|花园(?!式)|绿化|门卫|辅房|附房|配房|配套|另有|另带"
+)
+_OFFICE_CONTEXT = re.compile(r"办公")
+# "每栋4500平" with "2栋", "两栋 各3000平"; "每层800平" with "共4层" when the floors are let apart.
+_EACH_BEFORE = re.compile(r"(?:(?:每|单)(?P<unit>栋|幢|层)|各)\s*(?:面积)?\s*(?:约|为)?\s*$")
+_UNIT_WORDS = r"栋|幢|个车间|个仓库|个库|层"
+_FLOORS_LET_APART_RE = re.compile(r"分层|按层")
+# The ad lets its site in parts: numbered or lettered buildings, 分别, 可分租, 可分割 …
+_NUMBERED_UNITS_RE = re.compile(r"[\d一二三四五六七八九十]号|#|栋|幢|分别|[a-f]区|[一二三四五\d]层")
+_SEVERAL_UNITS_RE = re.compile(
+    rf"可分|分租|分割|分开|单独|分层|分块|整租|{_NUMBERED_UNITS_RE.pattern}"
+)
+# "12000平 可分割成3000平、4000平…": the figures after these words divide the one before.
+_DIVIDED_INTO_RE = re.compile(r"(?:分割|拆分|分)(?:成|为)")
 
 
 @dataclass
@@ -1109,6 +1258,9 @@ class _Area:
     yard: bool = False
     total: bool = False
     start: int = 0
+    ancillary: bool = False  # a 配套 figure: 配套办公楼800平, 宿舍楼1200平
+    each: str = ""  # "栋", "层" or "各" for "每栋4500平", "各3000平": one of several equal units
+    whole: bool = False  # the high end is the whole site's total (several units or divisions)
 
 
 def _to_m2(value: Decimal, unit: str) -> Decimal:
@@ -1116,7 +1268,29 @@ def _to_m2(value: Decimal, unit: str) -> Decimal:
 
 
 def _read_area(source: _Text, as_: As, kind: str | None) -> _Area | None:
-    work = source.work
+    found = _find_areas(source.work, as_, kind)
+    if not found:
+        return None
+    candidates = _main_areas(found, kind)
+    if as_ == "ad":
+        # One ad, several units: the smallest unit or division is the minimum, the whole the maximum.
+        several = _several_units(source.work, candidates)
+        if several is not None:
+            return several
+    # One property: its total (总面积, 共) describes it rather than a part of it.
+    totals = [item for item in candidates if item.total]
+    chosen = (totals or candidates)[0]
+    # "2000平方米起租,最大可租10000平方米": a minimum and a maximum written apart.
+    for other in candidates:
+        if chosen.high is None and other.low is None and other.high is not None:
+            return _Area(chosen.low, other.high, chosen.low, chosen.in_mu, start=chosen.start)
+        if chosen.low is None and other.high is None and other.low is not None:
+            return _Area(other.low, chosen.high, chosen.high, chosen.in_mu, start=chosen.start)
+    return chosen
+
+
+def _find_areas(work: str, as_: As, kind: str | None) -> list[_Area]:
+    """Every area figure of the text, in reading order, with what its clause says about it."""
     found: list[_Area] = []
     taken: list[tuple[int, int]] = []
 
@@ -1133,7 +1307,9 @@ def _read_area(source: _Text, as_: As, kind: str | None) -> _Area | None:
         unit = match.group("unit")
         low_m2, high_m2 = _to_m2(low, unit), _to_m2(high, unit)
         found.append(
-            _annotate(work, match, _Area(low_m2, high_m2, (low_m2 + high_m2) / 2, unit == "亩"))
+            _annotate(
+                work, kind, match, _Area(low_m2, high_m2, (low_m2 + high_m2) / 2, unit == "亩")
+            )
         )
         taken.append(match.span())
     for match in _AREA_PAIR_RE.finditer(work):
@@ -1147,9 +1323,26 @@ def _read_area(source: _Text, as_: As, kind: str | None) -> _Area | None:
         unit = match.group("unit")
         low_m2, high_m2 = _to_m2(x * scale, unit), _to_m2(y * scale, unit)
         found.append(
-            _annotate(work, match, _Area(low_m2, high_m2, (low_m2 + high_m2) / 2, unit == "亩"))
+            _annotate(
+                work, kind, match, _Area(low_m2, high_m2, (low_m2 + high_m2) / 2, unit == "亩")
+            )
         )
         taken.append(match.span())
+    if as_ == "ad":
+        # "可分割为2000、4000、6000平方": sizes listed with one unit at the end.
+        for match in _AREA_LIST_RE.finditer(work):
+            if not free(*match.span()):
+                continue
+            unit = match.group("unit")
+            sizes = [_number(number.group(0)) for number in _NUM_RE.finditer(match.group("list"))]
+            if len(sizes) < 2 or any(size is None or size < 10 for size in sizes):
+                continue
+            for size in sizes:
+                area_m2 = _to_m2(size, unit) if size is not None else Decimal(0)
+                found.append(
+                    _annotate(work, kind, match, _Area(area_m2, area_m2, area_m2, unit == "亩"))
+                )
+            taken.append(match.span())
     for match in _AREA_KEYWORD_RE.finditer(work):
         low = _number(match.group("a"))
         high = _number(match.group("b")) if match.group("b") else None
@@ -1159,12 +1352,12 @@ def _read_area(source: _Text, as_: As, kind: str | None) -> _Area | None:
             low = _scale_range_low(match.group("a"), low, match.group("b"), high)
             if not 0 < low < high:
                 continue
-            found.append(_annotate(work, match, _Area(low, high, (low + high) / 2, False)))
+            found.append(_annotate(work, kind, match, _Area(low, high, (low + high) / 2, False)))
         elif as_ == "need":
             band = (low * (1 - NEED_AREA_BAND), low * (1 + NEED_AREA_BAND))
-            found.append(_annotate(work, match, _Area(band[0], band[1], low, False)))
+            found.append(_annotate(work, kind, match, _Area(band[0], band[1], low, False)))
         else:
-            found.append(_annotate(work, match, _Area(low, low, low, False)))
+            found.append(_annotate(work, kind, match, _Area(low, low, low, False)))
         taken.append(match.span())
     for match in _AREA_SINGLE_RE.finditer(work):
         if not free(*match.span()):
@@ -1176,7 +1369,9 @@ def _read_area(source: _Text, as_: As, kind: str | None) -> _Area | None:
         area_m2 = _to_m2(value, unit)
         before = work[max(0, match.start() - 6) : match.start()]
         after = work[match.end() : match.end() + 6]
-        if match.group("more") or _MIN_AFTER.match(after) or _MIN_BEFORE.search(before):
+        # "可分为2500平一个单元": in an ad, the size it is let in is a smallest division.
+        division = as_ == "ad" and _DIVISION_AFTER.match(after) is not None
+        if match.group("more") or _MIN_AFTER.match(after) or _MIN_BEFORE.search(before) or division:
             low, high = area_m2, None
         elif _MAX_AFTER.match(after) or _MAX_BEFORE.search(before):
             low, high = None, area_m2
@@ -1184,35 +1379,111 @@ def _read_area(source: _Text, as_: As, kind: str | None) -> _Area | None:
             low, high = area_m2 * (1 - NEED_AREA_BAND), area_m2 * (1 + NEED_AREA_BAND)
         else:
             low = high = area_m2
-        found.append(_annotate(work, match, _Area(low, high, area_m2, unit == "亩")))
+        area = _annotate(work, kind, match, _Area(low, high, area_m2, unit == "亩"))
+        each = _EACH_BEFORE.search(before)
+        area.each = (each.group("unit") or "各") if each else ""
+        found.append(area)
         taken.append(match.span())
-    if not found:
-        return None
     found.sort(key=lambda item: item.start)
+    return found
+
+
+def _main_areas(found: list[_Area], kind: str | None) -> list[_Area]:
+    """The figures of what is offered or wanted: for land its 亩/占地 figure, otherwise the
+    building, not the plot or yard; 配套 figures only when nothing else is given."""
     if kind == "land":
         preferred = [item for item in found if item.in_mu or item.land]
     else:
         preferred = [item for item in found if not item.land and not item.yard and not item.in_mu]
-    candidates = preferred or found
-    # "1000平起租 总面积8000平": the whole property's figure describes it.
-    totals = [item for item in candidates if item.total]
-    chosen = (totals or candidates)[0]
-    # "2000平方米起租,最大可租10000平方米": a minimum and a maximum written apart.
-    for other in candidates:
-        if chosen.high is None and other.low is None and other.high is not None:
-            return _Area(chosen.low, other.high, chosen.low, chosen.in_mu, start=chosen.start)
-        if chosen.low is None and other.high is None and other.low is not None:
-            return _Area(other.low, chosen.high, chosen.high, chosen.in_mu, start=chosen.start)
-    return chosen
+    main = [item for item in preferred if not item.ancillary]
+    return main or preferred or found
 
 
-def _annotate(work: str, match: re.Match[str], area: _Area) -> _Area:
+def _several_units(work: str, candidates: list[_Area]) -> _Area | None:
+    """An ad's site let in parts: (smallest unit or division, the whole), or None.
+
+    "一号厂房3200平 二号厂房1800平" → 1800–5000; "2栋 每栋4500平" → 4500–9000; "总面积12000平
+    可分割为2000、4000、6000平" → 2000–12000; "1万平 最小500平起租" → 500–10000. A bare 可分租
+    states no smaller size, so it leaves the one figure as it is.
+    """
+    fixed = [item for item in candidates if item.low is not None and item.low == item.high]
+    totals, parts = _totals_and_parts(work, fixed)
+    divisions = [item for item in candidates if item.low is not None and item.high is None]
+    sizes = _unit_sizes(work, fixed, parts)
+    whole = _whole_site(totals, parts, sizes, divisions)
+    lows = sizes + [item.low for item in divisions if item.low is not None]
+    if whole is None or not lows or min(lows) >= whole:
+        return None
+    first = (totals or parts or candidates)[0]
+    return _Area(min(lows), whole, whole, first.in_mu, start=first.start, whole=True)
+
+
+def _totals_and_parts(work: str, fixed: list[_Area]) -> tuple[list[_Area], list[_Area]]:
+    """The figures stated as the whole (总面积, 合计, the one before 可分割成) and the others."""
+    totals = [item for item in fixed if item.total]
+    parts = [item for item in fixed if not item.total and not item.each]
+    divided = _DIVIDED_INTO_RE.search(work)
+    if not totals and divided is not None:
+        before = [item for item in parts if item.start < divided.start()]
+        if len(before) == 1:
+            return before, [item for item in parts if item.start > divided.start()]
+    return totals, parts
+
+
+def _unit_sizes(work: str, fixed: list[_Area], parts: list[_Area]) -> list[Decimal]:
+    """The size of each unit offered: "2栋 每栋4500平" → [4500, 4500]; "一号厂房3200平 二号厂房
+    1800平" → [3200, 1800]; nothing when the ad does not say it is let in parts."""
+    each = next((item for item in fixed if item.each and not item.total), None)
+    if each is not None and each.low is not None:
+        count = _unit_count(work, each.each)
+        if count is None or not 1 < count <= MAX_UNITS:
+            return []
+        return [each.low] * int(count)
+    if len(parts) < 2 or not _SEVERAL_UNITS_RE.search(work):
+        return []
+    sizes = [item.low for item in parts if item.low is not None]
+    if not _NUMBERED_UNITS_RE.search(work):
+        sizes = sorted(set(sizes))  # "5000平 可分租 … 面积5000平方": one site written twice
+    return sizes
+
+
+def _whole_site(
+    totals: list[_Area], parts: list[_Area], sizes: list[Decimal], divisions: list[_Area]
+) -> Decimal | None:
+    if totals:
+        return totals[0].high
+    if sizes:
+        return sum(sizes, Decimal(0))
+    if len(parts) == 1 and divisions:
+        return parts[0].high  # "1万平米 可分租 最小500平起租"
+    return None
+
+
+def _unit_count(work: str, unit: str) -> Decimal | None:
+    """How many buildings ("4栋", "两栋") or floors ("共4层", only when let apart) the ad has;
+    for "各" any of these counts."""
+    if unit == "层" and not _FLOORS_LET_APART_RE.search(work):
+        return None
+    words = _UNIT_WORDS if unit == "各" else unit
+    match = re.search(rf"(?P<n>{NUM})\s*(?:{words})", work)
+    return _number(match.group("n")) if match else None
+
+
+def _annotate(work: str, kind: str | None, match: re.Match[str], area: _Area) -> _Area:
     before = _before(work, match.start(), 8)
     area.land = bool(_LAND_CONTEXT.search(before))
     area.yard = bool(_YARD_CONTEXT.search(before))
     area.total = bool(_TOTAL_CONTEXT.search(before))
+    area.ancillary = _is_ancillary(before, kind)
     area.start = match.start()
     return area
+
+
+def _is_ancillary(before: str, kind: str | None) -> bool:
+    """A 配套 figure; an office's 办公 area is what an office ad offers, not an extra."""
+    if _ANCILLARY_CONTEXT.search(before):
+        return True
+    return kind != "office" and bool(_OFFICE_CONTEXT.search(before))
 
 
 def _scale_range_low(low_text: str, low: Decimal, high_text: str, high: Decimal) -> Decimal:

@@ -3,6 +3,9 @@
 Each line of `labelled_messages.jsonl` is {"id", "as", "text", "expected", "split"}; `expected`
 holds only what the text states, every other field must come out empty. The park ids refer to
 `labelled_parks.csv`; regions are the reference GB/T 2260 table in `yuanqu/core/data/`.
+`split` is "dev" or "heldout" (the first round of rules) or "dev2" or "heldout2" (real-style
+classifieds of issue 15); a held-out split was written before its round's rules and is not used
+to tune them (see docs/bench/parser.md).
 Relative dates ("年底前") are read as if the message arrived on `REFERENCE_DATE`.
 """
 
