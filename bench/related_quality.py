@@ -1,17 +1,31 @@
-"""Related-articles quality and speed (issue 4).
+"""Related-articles quality and speed (issues 4 and 15).
 
     .venv/bin/python bench/related_quality.py                 # quality only (no database)
+    .venv/bin/python bench/related_quality.py --split tune    # what tuning may look at
     YUANQU_VAR_DIR=/tmp/news-bench .venv/bin/python bench/related_quality.py --speed 20000
 
-Quality, on bench/data/related_topics.json (invented items whose topics were assigned by
-hand, independently of any park/industry/category link):
-- precision@5 of "same topic" using text similarity alone (`rank_all(use_links=False)`);
-- near-duplicates: for each story, a hand-reworded version and the same text converted to
-  traditional characters must rank first for the original, and the original first for them.
+Quality, on invented items whose topics were assigned by hand from their subject,
+independently of any park/industry/chain/category link:
+- bench/data/related_topics.json (v1: 40 one-sentence items, 8 topics);
+- bench/data/related_topics_v2.json (v2: 144 items of 1–3 sentences, 12 topics, 12 per
+  topic); each item carries a split fixed before tuning ("tune" / "heldout", 6 + 6 per topic)
+  and each half is ranked on its own, so the held-out half plays no part in the weights
+  ("v2_all" ranks both halves together, once the weights are fixed).
+Reported per set: precision@5 of "same topic" among the set's own items (the reworded and
+traditional variants are left out of the neighbour lists), text similarity alone
+(`rank_all(use_links=False)`) and with the link bonuses, and the random baseline;
+near-duplicates: for each story, a hand-reworded version and the same text converted to
+traditional characters must rank first for the original, and the original first for them.
+Links come from the text only, as production derives them: parks named in it (the segmenter
+dictionary) and industrial-chain links whose keywords it contains — the chain templates are
+read from yuanqu/chains/data/*.csv, the files `load_chains` puts in the database production
+reads. The items have no `parks`/`industries` fields: the industry bonus is not exercised, and
+parks come only from the names in the text.
 
 Speed (needs the 100k bench database from bench/bench_search.py): the full recompute over
 the N most recent articles (budget: 20k ≤ 10 min) and one new article's refresh against the
-whole corpus through the search index (budget ≤ 200 ms).
+whole corpus through the search index (budget ≤ 200 ms). Load the chain templates into that
+database first (`manage.py load_chains`), or the chain-keyword matching costs nothing there.
 """
 
 from __future__ import annotations
@@ -30,20 +44,38 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.news_reference")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 os.environ.setdefault("YUANQU_VAR_DIR", "/tmp/news-bench")
 DATA = ROOT / "bench" / "data" / "related_topics.json"
+DATA_V2 = ROOT / "bench" / "data" / "related_topics_v2.json"
 
 
-def quality() -> dict:
+def template_vocabulary():
+    """The chain links of the repository's templates (what `load_chains` stores)."""
+    from yuanqu.chains.loader import industry_codes, read_template, template_paths
+    from yuanqu.news.related import LinkVocabulary
+
+    codes = industry_codes()
+    links = []
+    for path in template_paths():
+        template, problems = read_template(path, codes=codes)
+        if problems:
+            raise SystemExit("\n".join(problems))
+        links += [(template.slug, link.name, link.keywords) for link in template.links]
+    return LinkVocabulary(links)
+
+
+def evaluate(articles: list[dict], near_duplicates: list[dict], vocabulary, *, by_topic=False):
+    """precision@5 (text only, with links), random baseline and near-duplicate hits."""
     from opencc_purepy import OpenCC
 
-    from yuanqu.news.related import Doc, rank_all, term_counts
+    from yuanqu.news.related import make_doc, rank_all
 
-    data = json.loads(DATA.read_text(encoding="utf-8"))
     to_traditional = OpenCC("s2t")
-    items = list(data["articles"])
+    items = list(articles)
     by_id = {item["id"]: item for item in items}
     pairs = []
-    for duplicate in data["near_duplicates"]:
-        original = by_id[duplicate["original"]]
+    for duplicate in near_duplicates:
+        original = by_id.get(duplicate["original"])
+        if original is None:
+            continue
         reworded = {
             "id": original["id"] + "-reworded",
             "topic": original["topic"],
@@ -57,52 +89,74 @@ def quality() -> dict:
         }
         pairs.append((original["id"], reworded["id"], traditional["id"]))
         items.extend([reworded, traditional])
-
+    names = {index: item["id"] for index, item in enumerate(items)}
     numbers = {item["id"]: index for index, item in enumerate(items)}
+    topics = {item["id"]: item["topic"] for item in items}
+    base_ids = [item["id"] for item in articles]
+    base = set(base_ids)
     docs = [
-        Doc(id=index, counts=term_counts(item["title"], item["body"]))
+        make_doc(index, item["title"], item["body"], vocabulary=vocabulary)
         for index, item in enumerate(items)
     ]
-    ranked, _ = rank_all(docs, use_links=False, top=10)
-    names = {index: item["id"] for index, item in enumerate(items)}
-    topics = {item["id"]: item["topic"] for item in items}
-
-    # precision@5 over the hand-labelled base articles only (variants would inflate it).
-    base_ids = [item["id"] for item in data["articles"]]
-    duplicates_of = {}
-    for original, reworded, traditional in pairs:
-        duplicates_of[original] = {reworded, traditional}
-        duplicates_of[reworded] = {original, traditional}
-        duplicates_of[traditional] = {original, reworded}
-    precisions = []
-    for item_id in base_ids:
-        neighbours = [
-            names[other]
-            for other, _ in ranked[numbers[item_id]]
-            if names[other] not in duplicates_of.get(item_id, set())
-        ][:5]
-        precisions.append(sum(topics[n] == topics[item_id] for n in neighbours) / 5)
-
-    first_hits = []
-    for original, reworded, traditional in pairs:
-        for source, expected in (
-            (original, {reworded, traditional}),
-            (reworded, {original, traditional}),
-            (traditional, {original, reworded}),
-        ):
-            top = ranked[numbers[source]]
-            first_hits.append(bool(top) and names[top[0][0]] in expected)
-        # The exact counterpart (original ↔ its traditional copy) must be first.
-        top = ranked[numbers[traditional]]
-        first_hits.append(bool(top) and names[top[0][0]] == original)
-    report = {
-        "labelled_articles": len(base_ids),
-        "topics": len({topics[i] for i in base_ids}),
-        "precision_at_5_text_only": round(statistics.mean(precisions), 3),
-        "near_duplicate_ranked_first": f"{sum(first_hits)}/{len(first_hits)}",
-    }
-    print(json.dumps(report, ensure_ascii=False))
+    report: dict = {"items": len(base_ids), "topics": len({topics[i] for i in base_ids})}
+    per_topic: dict = {}
+    for label, use_links in (("text_only", False), ("with_links", True)):
+        ranked, _ = rank_all(docs, use_links=use_links, top=len(docs))
+        precisions = []
+        for item_id in base_ids:
+            # Only the set's own items count as neighbours (variants would inflate it).
+            neighbours = [
+                names[other]
+                for other, _ in ranked[numbers[item_id]]
+                if names[other] in base and names[other] != item_id
+            ][:5]
+            precision = sum(topics[n] == topics[item_id] for n in neighbours) / 5
+            precisions.append(precision)
+            per_topic.setdefault(topics[item_id], {}).setdefault(label, []).append(precision)
+        report[f"precision_at_5_{label}"] = round(statistics.mean(precisions), 3)
+        if use_links:
+            first_hits = []
+            for original, reworded, traditional in pairs:
+                for source, expected in (
+                    (original, {reworded, traditional}),
+                    (reworded, {original, traditional}),
+                    (traditional, {original, reworded}),
+                ):
+                    top = ranked[numbers[source]]
+                    first_hits.append(bool(top) and names[top[0][0]] in expected)
+                # The exact counterpart (original ↔ its traditional copy) must be first.
+                top = ranked[numbers[traditional]]
+                first_hits.append(bool(top) and names[top[0][0]] == original)
+            report["near_duplicate_ranked_first"] = f"{sum(first_hits)}/{len(first_hits)}"
+    same_topic = [sum(topics[o] == topics[i] for o in base_ids) - 1 for i in base_ids]
+    report["random"] = round(statistics.mean(n / (len(base_ids) - 1) for n in same_topic), 3)
+    if by_topic:
+        report["by_topic"] = {
+            topic: {label: round(statistics.mean(values), 2) for label, values in scores.items()}
+            for topic, scores in per_topic.items()
+        }
     return report
+
+
+def quality(*, splits: tuple[str, ...] = ("tune", "heldout"), by_topic: bool = False) -> dict:
+    vocabulary = template_vocabulary()
+    reports = {}
+    v1 = json.loads(DATA.read_text(encoding="utf-8"))
+    reports["v1"] = evaluate(v1["articles"], v1["near_duplicates"], vocabulary, by_topic=by_topic)
+    v2 = json.loads(DATA_V2.read_text(encoding="utf-8"))
+    for split in splits:
+        articles = [item for item in v2["articles"] if item["split"] == split]
+        reports[f"v2_{split}"] = evaluate(
+            articles, v2["near_duplicates"], vocabulary, by_topic=by_topic
+        )
+    if "heldout" in splits:
+        # Both halves ranked together (11 same-topic items per query instead of 5).
+        reports["v2_all"] = evaluate(
+            v2["articles"], v2["near_duplicates"], vocabulary, by_topic=by_topic
+        )
+    for name, report in reports.items():
+        print(name, json.dumps(report, ensure_ascii=False))
+    return reports
 
 
 def speed(limit: int, *, skip_full: bool = False) -> dict:
@@ -187,6 +241,13 @@ def main() -> None:
     parser.add_argument(
         "--skip-full", action="store_true", help="time only the one-article refresh"
     )
+    parser.add_argument(
+        "--split",
+        choices=("tune", "heldout", "both"),
+        default="both",
+        help="which half of the v2 set to report (tuning looks at 'tune' only)",
+    )
+    parser.add_argument("--by-topic", action="store_true", help="precision@5 per topic too")
     args = parser.parse_args()
     if args.speed:
         speed(args.speed, skip_full=args.skip_full)
@@ -194,7 +255,8 @@ def main() -> None:
         import django
 
         django.setup()
-    quality()
+    splits = ("tune", "heldout") if args.split == "both" else (args.split,)
+    quality(splits=splits, by_topic=args.by_topic)
 
 
 if __name__ == "__main__":

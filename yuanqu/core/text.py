@@ -223,6 +223,36 @@ def domain_words() -> list[str]:
     return list(dict.fromkeys(word for word in words if len(word) > 1))
 
 
+_REGION_SUFFIXES = ("省", "市", "区", "县")
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Folded names of places, as index-mode tokens spell them: every park name, short name and
+    alias; the generic zone abbreviations and their full forms (经开区, 经济技术开发区 …); the
+    province, city and county names of the reference files with and without their 省/市/区/县
+    suffix when two characters or more remain (徐州市 and 徐州, 铜山区 and 铜山); Xuzhou's
+    township names in full (their bare stems, such as 运河 or 电厂, are often ordinary words).
+    A place says where a story happened, not what it is about (used by news.related)."""
+    names: set[str] = set()
+    for group in park_name_groups():
+        names.update(group)
+    for short, expansions in GENERIC_ABBREVIATIONS.items():
+        if all(expansion.endswith("开发区") for expansion in expansions):  # not 高企
+            names.add(short)
+            names.update(expansions)
+    for row in _csv_rows(REGIONS_FILE):
+        if row.get("level") in {"province", "prefecture", "county"}:
+            for part in _name_parts(row.get("name", "")):
+                names.add(part)
+                for suffix in _REGION_SUFFIXES:
+                    if part.endswith(suffix) and len(part) - len(suffix) >= 2:
+                        names.add(part[: -len(suffix)])
+    for row in _csv_rows(TOWNSHIPS_FILE):
+        names.update(_name_parts(row.get("name", "")))
+    return frozenset(fold(name) for name in names if len(name) > 1)
+
+
 def _build_synonyms() -> dict[str, tuple[str, ...]]:
     synonyms: dict[str, set[str]] = {}
     for short, expansions in GENERIC_ABBREVIATIONS.items():
@@ -327,6 +357,20 @@ def segment_for_index(text: str) -> list[str]:
     for token in segmenter.cut(fold(text)):
         tokens.extend(_index_terms(segmenter, token))
     return tokens
+
+
+def segment_for_index_by_token(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The same terms as `segment_for_index`, grouped by the cut token they come from
+    ((徐州经开区, (徐州, 经开区, 经济开发区 …))), so a caller can drop a name with its parts."""
+    if not text:
+        return []
+    segmenter = _load_segmenter()
+    groups = []
+    for token in segmenter.cut(fold(text)):
+        terms = _index_terms(segmenter, token)
+        if terms:
+            groups.append((token, terms))
+    return groups
 
 
 def segment_for_query(text: str) -> list[str]:

@@ -1,7 +1,18 @@
-"""Related articles: TF-IDF cosine over segmented text, plus shared parks/industries/category.
+"""Related articles: TF-IDF cosine over segmented text, plus shared parks/industries/chain
+links/category.
 
-Text similarity decides; the link fields only add a small bonus to candidates that already
-share words, so an article never becomes "related" for sharing a category alone.
+Text similarity decides; the links only add a bounded bonus to candidates that already share
+words, so an article never becomes "related" for sharing a park, a chain or a category alone.
+Place names (parks, counties, townships, 经开区 …) are left out of the text: they say where a
+story happened, not what it is about, and count once as a shared park instead.
+
+What links an article, the same in both paths below and in bench/related_quality.py:
+- parks: its `parks` field, plus the parks its text names (the segmenter dictionary's park
+  names, short names and aliases);
+- industries: its `industries` field;
+- chain links: the industrial-chain links (`chains.ChainLink`) whose keywords its text contains
+  (挖掘机 → 工程机械「挖掘机械」), and so their chains;
+- category: its category (the smallest bonus).
 
 Two paths over the same weights:
 - `related_recompute_all` builds every vector in memory (an inverted index over each
@@ -15,15 +26,23 @@ Two paths over the same weights:
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import transaction
 
 from yuanqu.core import search
-from yuanqu.core.text import segment_for_index
+from yuanqu.core.text import (
+    fold,
+    park_name_groups,
+    place_names,
+    segment_for_index_by_token,
+    segment_for_query,
+)
 from yuanqu.news.content import html_to_text
 from yuanqu.news.models import Article, RelatedArticle, TermStatistic
 from yuanqu.news.selectors import article_extras_forget
@@ -36,29 +55,162 @@ CANDIDATE_TERMS = 8
 CANDIDATES_PER_TERM = 200
 MAX_CANDIDATES = 120
 MIN_SCORE = 0.05
-PARK_BONUS = 0.06
+# Link bonuses, chosen on the "tune" half of bench/data/related_topics_v2.json only (see
+# docs/bench/news.md): a shared chain mattered most; a shared park lowered topic precision
+# there (one park hosts stories on every subject), so it only breaks near-ties.
+PARK_BONUS = 0.02
 INDUSTRY_BONUS = 0.04
+LINK_BONUS = 0.06
+CHAIN_BONUS = 0.10
 CATEGORY_BONUS = 0.02
-MAX_BONUS = 0.15
+MAX_BONUS = 0.20
 COMMON_TERM_SHARE = 0.05
 
 
+@dataclass(frozen=True)
+class Terms:
+    """An article's content words (title words counted TITLE_WEIGHT times), apart from them
+    the place names it mentions, and its folded text (for multi-word chain keywords)."""
+
+    counts: Counter[str]
+    places: frozenset[str]
+    text: str
+
+
+# Per cut token: (its index terms as the segmenter gave them, its content words, its place
+# names). Checked by identity against the segmenter's own memo, so words added to the
+# dictionary at run time are seen; bounded like that memo.
+_TOKEN_CACHE_SIZE = 50_000
+_token_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _token_parts(
+    token: str, index_terms: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    place_words = place_names()
+    if token in place_words:
+        # 徐州经开区 goes with its parts (徐州, 经开区, 经济技术开发区 …).
+        words: tuple[str, ...] = ()
+        places: tuple[str, ...] = (token,)
+    else:
+        content = [term for term in index_terms if _is_content_word(term)]
+        words = tuple(term for term in content if term not in place_words)
+        places = tuple(term for term in content if term in place_words)
+    parts = (index_terms, words, places)
+    if len(_token_cache) < _TOKEN_CACHE_SIZE:
+        _token_cache[token] = parts
+    return parts
+
+
+def article_terms(title: str, text: str) -> Terms:
+    """Index-mode tokens (so 集成电路 also counts as 电路); place names go to `places`, not to
+    the counts. Measured on bench/data/related_topics.json: index-mode tokens raised text-only
+    precision@5 from 0.20 to 0.30 over precise cutting."""
+    counts: dict[str, int] = {}
+    places: set[str] = set()
+    title, text = fold(title), fold(text)
+    cache = _token_cache
+    for source, weight in ((title, TITLE_WEIGHT), (text, 1)):
+        for token, index_terms in segment_for_index_by_token(source):
+            parts = cache.get(token)
+            if parts is None or parts[0] is not index_terms:
+                parts = _token_parts(token, index_terms)
+            for word in parts[1]:
+                counts[word] = counts.get(word, 0) + weight
+            if parts[2]:
+                places.update(parts[2])
+    return Terms(Counter(counts), frozenset(places), title + "\n" + text)
+
+
 def term_counts(title: str, text: str) -> Counter[str]:
-    """Content words of an article (index-mode tokens, so 集成电路 also counts as 电路);
-    the title counts twice. Measured on bench/data/related_topics.json: index-mode tokens
-    raised text-only precision@5 from 0.20 to 0.30 over precise cutting."""
-    counts: Counter[str] = Counter()
-    for token in segment_for_index(title):
-        if _is_content_word(token):
-            counts[token] += TITLE_WEIGHT
-    for token in segment_for_index(text):
-        if _is_content_word(token):
-            counts[token] += 1
-    return counts
+    """Content words of an article, place names left out; the title counts twice."""
+    return article_terms(title, text).counts
 
 
 def _is_content_word(token: str) -> bool:
     return len(token) >= 2 and not token.isdigit() and len(token) <= 64
+
+
+@lru_cache(maxsize=1)
+def _park_keys() -> dict[str, str]:
+    """Folded park name, short name or alias → the folded full name (the park's key)."""
+    keys: dict[str, str] = {}
+    for group in park_name_groups():
+        for name in group:
+            keys[fold(name)] = fold(group[0])
+    return keys
+
+
+def parks_named(places: Iterable[str]) -> frozenset[str]:
+    """The parks (keys: folded full names) among place tokens; 经开区 alone names none."""
+    keys = _park_keys()
+    return frozenset(keys[place] for place in places if place in keys)
+
+
+def park_key(name: str) -> str:
+    """The key of a park row's name, the same as the one its mentions in text give."""
+    folded = fold(name)
+    return _park_keys().get(folded, folded)
+
+
+class LinkVocabulary:
+    """Industrial-chain links and the keywords that place a text in them.
+
+    A keyword is found in a text when it is one of the text's terms (a token, or a dictionary
+    word inside one), or when the text contains it verbatim and every content word of its
+    precise cut is a term (创新药 → 创新 + 药: not "创新" alone, and 合成 is not inside 综合成本).
+    Link names are labels, not keywords, and are not matched.
+    """
+
+    def __init__(self, links: Iterable[tuple[str, str, Iterable[str]]] = ()) -> None:
+        # first content word of a keyword → [(folded keyword, its other words, link, chain)]
+        self._by_first: dict[str, list[tuple[str, tuple[str, ...], str, str]]] = defaultdict(list)
+        for chain, name, keywords in links:
+            for keyword in dict.fromkeys(fold(keyword) for keyword in keywords):
+                words = tuple(
+                    dict.fromkeys(
+                        word for word in segment_for_query(keyword) if _is_content_word(word)
+                    )
+                )
+                if words:
+                    entry = (keyword, words[1:], f"{chain}/{name}", chain)
+                    self._by_first[words[0]].append(entry)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_first)
+
+    def match(self, terms: Collection[str], text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """(link keys, chain slugs) whose keywords the text holds (`terms`: its content words,
+        `text`: the folded text)."""
+        links: set[str] = set()
+        chains: set[str] = set()
+        by_first = self._by_first
+        for term in by_first.keys() & terms:
+            for keyword, rest, link, chain in by_first[term]:
+                if keyword == term or (keyword in text and all(word in terms for word in rest)):
+                    links.add(link)
+                    chains.add(chain)
+        return frozenset(links), frozenset(chains)
+
+
+_vocabulary_lock = threading.Lock()
+_vocabulary_cache: tuple[tuple, LinkVocabulary] | None = None
+
+
+def chain_vocabulary() -> LinkVocabulary:
+    """The chain links stored in the database (one query of about a hundred short rows); the
+    vocabulary is rebuilt only when those rows changed."""
+    global _vocabulary_cache
+    from yuanqu.chains.models import ChainLink, split_list
+
+    rows = tuple(ChainLink.objects.order_by("id").values_list("chain__slug", "name", "keywords"))
+    with _vocabulary_lock:
+        if _vocabulary_cache is None or _vocabulary_cache[0] != rows:
+            vocabulary = LinkVocabulary(
+                (chain, name, split_list(keywords)) for chain, name, keywords in rows
+            )
+            _vocabulary_cache = (rows, vocabulary)
+        return _vocabulary_cache[1]
 
 
 def weigh(counts: Counter[str], document_frequency: dict[str, int], total: int) -> dict[str, float]:
@@ -84,13 +236,43 @@ class Doc:
     id: int
     counts: Counter[str]
     category_id: int | None = None
-    parks: frozenset[int] = field(default_factory=frozenset)
+    parks: frozenset[str | int] = field(default_factory=frozenset)
     industries: frozenset[str] = field(default_factory=frozenset)
+    links: frozenset[str] = field(default_factory=frozenset)
+    chains: frozenset[str] = field(default_factory=frozenset)
+
+
+def make_doc(
+    doc_id: int,
+    title: str,
+    text: str,
+    *,
+    vocabulary: LinkVocabulary,
+    category_id: int | None = None,
+    parks: Iterable[str] = (),
+    industries: Iterable[str] = (),
+) -> Doc:
+    """A ranking document: the text's terms, and its links — the given parks (keys, see
+    `park_key`) and industries plus the parks and chain links its text names."""
+    terms = article_terms(title, text)
+    links, chains = vocabulary.match(terms.counts, terms.text)
+    return Doc(
+        id=doc_id,
+        counts=terms.counts,
+        category_id=category_id,
+        parks=frozenset(parks) | parks_named(terms.places),
+        industries=frozenset(industries),
+        links=links,
+        chains=chains,
+    )
 
 
 def link_bonus(left: Doc, right: Doc) -> float:
     bonus = PARK_BONUS * len(left.parks & right.parks)
     bonus += INDUSTRY_BONUS * len(left.industries & right.industries)
+    bonus += LINK_BONUS * len(left.links & right.links)
+    if not left.chains.isdisjoint(right.chains):
+        bonus += CHAIN_BONUS
     if left.category_id is not None and left.category_id == right.category_id:
         bonus += CATEGORY_BONUS
     return min(bonus, MAX_BONUS)
@@ -128,35 +310,41 @@ def rank_all(docs: Sequence[Doc], *, use_links: bool = True, top: int = RELATED_
     return ranked, document_frequency
 
 
-def _published_docs(ids: Iterable[int] | None = None) -> list[Doc]:
+def _published_docs(
+    ids: Iterable[int] | None = None, *, vocabulary: LinkVocabulary | None = None
+) -> list[Doc]:
     queryset = Article.objects.published()
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
     rows = list(
         queryset.order_by("id").values_list("id", "title", "summary", "body", "category_id")
     )
+    if vocabulary is None:
+        vocabulary = chain_vocabulary()
     id_list = [row[0] for row in rows]
-    parks: dict[int, set[int]] = defaultdict(set)
+    parks: dict[int, set[str]] = defaultdict(set)
     industries: dict[int, set[str]] = defaultdict(set)
     through_parks = Article.parks.through.objects
     through_industries = Article.industries.through.objects
     for start in range(0, len(id_list), 900):
         chunk = id_list[start : start + 900]
-        for article_id, park_id in through_parks.filter(article_id__in=chunk).values_list(
-            "article_id", "park_id"
+        for article_id, park_name in through_parks.filter(article_id__in=chunk).values_list(
+            "article_id", "park__name"
         ):
-            parks[article_id].add(park_id)
+            parks[article_id].add(park_key(park_name))
         for article_id, code in through_industries.filter(article_id__in=chunk).values_list(
             "article_id", "industry_id"
         ):
             industries[article_id].add(code)
     return [
-        Doc(
-            id=article_id,
-            counts=term_counts(title, summary + "\n" + html_to_text(body)),
+        make_doc(
+            article_id,
+            title,
+            summary + "\n" + html_to_text(body),
+            vocabulary=vocabulary,
             category_id=category_id,
-            parks=frozenset(parks[article_id]),
-            industries=frozenset(industries[article_id]),
+            parks=parks[article_id],
+            industries=industries[article_id],
         )
         for article_id, title, summary, body, category_id in rows
     ]
@@ -204,7 +392,8 @@ def _frequencies(terms: Iterable[str]) -> dict[str, int]:
 
 def related_refresh_for_article(*, article_id: int) -> list[tuple[int, float]]:
     """Recompute one article's related list from the index and stored frequencies."""
-    docs = _published_docs([article_id])
+    vocabulary = chain_vocabulary()
+    docs = _published_docs([article_id], vocabulary=vocabulary)
     if not docs:
         RelatedArticle.objects.filter(article_id=article_id).delete()
         article_extras_forget(article_id=article_id)
@@ -229,7 +418,7 @@ def related_refresh_for_article(*, article_id: int) -> list[tuple[int, float]]:
             if object_id != article_id:
                 votes[object_id] += vector[term]
     candidate_ids = sorted(votes, key=lambda object_id: -votes[object_id])[:MAX_CANDIDATES]
-    candidates = _published_docs(candidate_ids)
+    candidates = _published_docs(candidate_ids, vocabulary=vocabulary)
     frequencies.update(
         _frequencies({term for other in candidates for term in other.counts} - set(frequencies))
     )
