@@ -15,6 +15,24 @@ import pytest
 from django.test import Client
 
 
+def pytest_sessionstart(session) -> None:
+    """Compile a translation catalogue whose .po is newer than its .mo (as scripts/messages.sh
+    does for make test), so a plain `pytest` after editing a .po tests the new texts."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    stale = [
+        po
+        for po in Path(__file__).parent.glob("locale/*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if shutil.which("msgfmt"):
+        for po in stale:
+            subprocess.run(["msgfmt", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+
+
 @pytest.fixture(autouse=True)
 def _no_catalogue_index_between_tests():
     """The carrier catalogue index lives in the process and follows a generation bumped on

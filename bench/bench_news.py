@@ -4,6 +4,8 @@
     YUANQU_VAR_DIR=/tmp/news-bench .venv/bin/python bench/bench_news.py
     # PostgreSQL:
     DATABASE_URL=postgres://root@127.0.0.1:5432/h_news_bench .venv/bin/python bench/bench_news.py
+    # the English pages (/en/…), same budgets:
+    YUANQU_VAR_DIR=/tmp/news-bench .venv/bin/python bench/bench_news.py --language en
 
 Runs, each for --duration seconds at --connections connections (wrk -t2):
 1. page cache off (data caches on, warmed): the minimal reference view (`/bench/ref/<pk>/`:
@@ -249,6 +251,12 @@ def main() -> None:
         help="also measure the most common word at this (realistic) concurrency",
     )
     parser.add_argument(
+        "--language",
+        choices=["zh-hans", "en"],
+        default="zh-hans",
+        help="the pages in this language (en: the /en/ pages, same budgets)",
+    )
+    parser.add_argument(
         "--only",
         choices=["uncached", "cached", "redis", "search", "search-nocache"],
         action="append",
@@ -269,7 +277,11 @@ def main() -> None:
     if len(ids) < 1000:
         raise SystemExit("generate the bench articles first: bench/bench_search.py")
     sample = rng.sample(ids, 500)
-    articles = {a.pk: a.get_absolute_url() for a in Article.objects.filter(pk__in=sample)}
+    from django.utils import translation
+
+    with translation.override(args.language):
+        articles = {a.pk: a.get_absolute_url() for a in Article.objects.filter(pk__in=sample)}
+    prefix = "/en" if args.language == "en" else ""
     article_paths = list(articles.values())
     # Article pages should carry their 6–8 related articles, as in production.
     from yuanqu.news.models import RelatedArticle
@@ -284,7 +296,12 @@ def main() -> None:
     links = RelatedArticle.objects.filter(article_id__in=sample).count()
     print(f"sampled articles: {len(sample)}, related links among them: {links}")
     reference_paths = [f"/bench/ref/{pk}/" for pk in articles]
-    report: dict = {"database": connection.vendor, "articles": len(ids), "runs": {}}
+    report: dict = {
+        "database": connection.vendor,
+        "language": args.language,
+        "articles": len(ids),
+        "runs": {},
+    }
     connection.close()
 
     def run(
@@ -365,10 +382,11 @@ def main() -> None:
     if "search" in only or "search-nocache" in only:
         queries = query_sets()
         two_words = [
-            "/search/?" + urllib.parse.urlencode({"q": query}) for query in queries["2-word"]
+            f"{prefix}/search/?" + urllib.parse.urlencode({"q": query})
+            for query in queries["2-word"]
         ]
         common = [
-            "/search/?" + urllib.parse.urlencode({"q": query})
+            f"{prefix}/search/?" + urllib.parse.urlencode({"q": query})
             for query in queries["most common word"]
         ]
         # The 2-word queries stay under the candidate cap, so the capped-query cache never

@@ -57,9 +57,12 @@ def _reference_view(request, pk):
 
 
 def _urlpatterns():
-    from django.urls import include, path
+    from django.urls import path
 
-    return [path("bench/ref/<int:pk>/", _reference_view), path("", include("config.urls"))]
+    from config import urls
+
+    # The site's own patterns, not include()d: i18n_patterns must sit in the root URLconf.
+    return [path("bench/ref/<int:pk>/", _reference_view), *urls.urlpatterns]
 
 
 _patterns: list = []

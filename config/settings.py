@@ -9,6 +9,7 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from config.env import (
     cache_from_redis_url,
@@ -248,7 +249,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Site identity and the filing numbers a site served in mainland China must show.
-SITE_NAME = env_str("SITE_NAME", "园区招商与载体对接平台")
+# The default name is in the translation catalogue (core.context_processors.site_name); a
+# name set in the environment is shown as it is.
+SITE_NAME = env_str("SITE_NAME", gettext_noop("园区招商与载体对接平台"))
 HOME_REGION_CODE = env_str("HOME_REGION_CODE", "320300")
 ICP_NUMBER = env_str("ICP_NUMBER", "")
 PUBLIC_SECURITY_NUMBER = env_str("PUBLIC_SECURITY_NUMBER", "")

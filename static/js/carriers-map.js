@@ -25,7 +25,7 @@
     if (bbox.length === 4 && bbox.every(isFinite)) {
       map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]]);
     }
-    searchAreaControl(map).addTo(map);
+    searchAreaControl(map, element.dataset.textArea).addTo(map);
     fetch(element.dataset.pointsUrl, { headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (data) {
@@ -33,7 +33,9 @@
           // Floor areas come without their unit to keep the payload small: add ㎡ back.
           var label = /\d$/.test(point[3]) ? point[3] + "㎡" : point[3];
           var marker = L.marker([point[1], point[2]], { title: label });
-          marker.bindPopup('<a href="/carriers/' + point[0] + '/">' + escapeText(label) + "</a>");
+          // data-carrier-url is carrier 0's page in the page's language (/carriers/0/ or /en/…).
+          var href = element.dataset.carrierUrl.replace(/\/0\/$/, "/" + point[0] + "/");
+          marker.bindPopup('<a href="' + href + '">' + escapeText(label) + "</a>");
           return marker;
         });
         cluster.addLayers(markers);
@@ -41,20 +43,20 @@
         if (data.truncated) {
           var note = document.createElement("p");
           note.className = "muted";
-          note.textContent = "地图只显示前 " + data.limit + " 个点,请缩小筛选范围。";
+          note.textContent = element.dataset.textTruncated.replace("{limit}", data.limit);
           element.insertAdjacentElement("afterend", note);
         }
       });
   }
 
   /* "搜索此区域": limit the list, the facet counts and the map to what is on screen. */
-  function searchAreaControl(map) {
+  function searchAreaControl(map, label) {
     var Control = L.Control.extend({
       options: { position: "topright" },
       onAdd: function () {
         var button = L.DomUtil.create("button", "lst-map-area");
         button.type = "button";
-        button.textContent = "搜索此区域";
+        button.textContent = label;
         L.DomEvent.disableClickPropagation(button);
         L.DomEvent.on(button, "click", function () {
           var bounds = map.getBounds();

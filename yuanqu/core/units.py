@@ -143,7 +143,14 @@ def wan_to_yuan(wan: Numeric) -> Decimal:
 
 
 # ---------------------------------------------------------------------------------------
-# Formatting (Chinese conventions: thousands separators, no trailing zeros)
+# Formatting (Chinese conventions: thousands separators, no trailing zeros; the English
+# site writes money in CNY millions and the land unit as "mu")
+
+
+def in_english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
 
 
 def format_number(value: Numeric, places: int = 2) -> str:
@@ -158,15 +165,29 @@ def format_number(value: Numeric, places: int = 2) -> str:
 def format_wan(value: Numeric, *, unit: Literal["wan", "yuan"] = "wan", places: int = 2) -> str:
     """An amount as "3,200万元"; pass `unit="yuan"` when the value is in 元."""
     wan = to_decimal(value) if unit == "wan" else yuan_to_wan(value)
+    if in_english():
+        return format_money_en(wan, places)
     return f"{format_number(wan, places)}万元"
 
 
 def format_money_cn(value_in_wan: Numeric, places: int = 2) -> str:
-    """An amount in 万元 as the trade says it: ≥ 1 亿 → "1.5亿元", otherwise "3,200万元"."""
+    """An amount in 万元 as the trade says it: ≥ 1 亿 → "1.5亿元", otherwise "3,200万元"
+    (on the English site as `format_money_en` writes it)."""
     wan = to_decimal(value_in_wan)
+    if in_english():
+        return format_money_en(wan, places)
     if abs(wan) >= WAN_PER_YI:
         return f"{format_number(wan / WAN_PER_YI, places)}亿元"
     return f"{format_number(wan, places)}万元"
+
+
+def format_money_en(value_in_wan: Numeric, places: int = 2) -> str:
+    """An amount in 万元 as English readers count it: 3,200万元 → "CNY 32m", 1.5亿元 →
+    "CNY 150m", 50万元 → "CNY 500k" (1万元 = CNY 10k)."""
+    yuan = wan_to_yuan(value_in_wan)
+    if abs(yuan) >= 1_000_000:
+        return f"CNY {format_number(yuan / 1_000_000, places)}m"
+    return f"CNY {format_number(yuan / 1_000, places)}k"
 
 
 def format_area_m2(area_m2: Numeric, places: int = 2) -> str:
@@ -175,8 +196,8 @@ def format_area_m2(area_m2: Numeric, places: int = 2) -> str:
 
 
 def format_mu(mu: Numeric, places: int = 2) -> str:
-    """2.5 → "2.5亩"."""
-    return f"{format_number(mu, places)}亩"
+    """2.5 → "2.5亩" ("2.5 mu" on the English site)."""
+    return f"{format_number(mu, places)}{' mu' if in_english() else '亩'}"
 
 
 RENT_UNIT_LABELS: dict[str, str] = {
@@ -184,11 +205,17 @@ RENT_UNIT_LABELS: dict[str, str] = {
     "yuan_m2_month": "元/㎡·月",
     "yuan_month": "元/月",
 }
+RENT_UNIT_LABELS_EN: dict[str, str] = {
+    "yuan_m2_day": " CNY/㎡/day",
+    "yuan_m2_month": " CNY/㎡/month",
+    "yuan_month": " CNY/month",
+}
 
 
 def format_rent(value: Numeric, unit: RentUnit = "yuan_m2_month", places: int = 2) -> str:
-    """18 → "18元/㎡·月"; 0.6 with "yuan_m2_day" → "0.6元/㎡·天"."""
-    return f"{format_number(value, places)}{RENT_UNIT_LABELS[unit]}"
+    """18 → "18元/㎡·月"; 0.6 with "yuan_m2_day" → "0.6元/㎡·天" ("18 CNY/㎡/month" in English)."""
+    labels = RENT_UNIT_LABELS_EN if in_english() else RENT_UNIT_LABELS
+    return f"{format_number(value, places)}{labels[unit]}"
 
 
 # ---------------------------------------------------------------------------------------

@@ -160,7 +160,7 @@ class NeedForm(forms.Form):
     area_min = _number(_("面积下限"), minimum="1", maximum="10000000")
     area_max = _number(_("面积上限"), minimum="1", maximum="10000000")
     area_unit = forms.ChoiceField(
-        label=_("面积单位"), choices=[("m2", "㎡"), ("mu", "亩")], initial="m2", required=False
+        label=_("面积单位"), choices=[("m2", "㎡"), ("mu", _("亩"))], initial="m2", required=False
     )
     regions = CheckedMultipleChoiceField(
         label=_("意向区县"),

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from yuanqu.accounts.pii import normalise_mobile
 from yuanqu.core.models import Region
@@ -70,24 +71,24 @@ def saved_search_create(
     """Store a pending saved search and queue its confirmation (link or code)."""
     errors: dict[str, str] = {}
     if not consent:
-        errors["consent"] = "同意:请阅读并同意个人信息处理规则后再订阅。"
+        errors["consent"] = _("同意:请阅读并同意个人信息处理规则后再订阅。")
     if channel not in SavedSearch.Channel.values:
-        errors["channel"] = "提醒方式:请选择电子邮件或短信。"
+        errors["channel"] = _("提醒方式:请选择电子邮件或短信。")
     if frequency not in SavedSearch.Frequency.values:
-        errors["frequency"] = "频率:请选择即时提醒或每周汇总。"
+        errors["frequency"] = _("频率:请选择即时提醒或每周汇总。")
     if channel == SavedSearch.Channel.EMAIL:
         from django.core.validators import validate_email
 
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = "电子邮件:格式不正确。"
+            errors["email"] = _("电子邮件:格式不正确。")
         mobile = ""
     elif channel == SavedSearch.Channel.SMS:
         try:
             mobile = normalise_mobile(mobile)
         except ValidationError as error:
-            errors["mobile"] = f"手机号:{error.messages[0]}"
+            errors["mobile"] = _("手机号:%(problem)s") % {"problem": error.messages[0]}
         email = ""
     if errors:
         raise ValidationError(errors)
@@ -347,23 +348,23 @@ def saved_search_label(filters: CarrierFilters) -> str:
         parks = Park.objects.filter(pk__in=filters.park).order_by("name")
         parts += [park.display_name for park in parks]
     if filters.area_min is not None or filters.area_max is not None:
-        unit = "亩" if filters.area_unit == "mu" else "㎡"
+        unit = _("亩") if filters.area_unit == "mu" else "㎡"
         parts.append(f"{filters.area_min or 0}–{filters.area_max or '∞'}{unit}")
     if filters.price_min is not None or filters.price_max is not None:
         unit = str(dict(PRICE_UNITS)[filters.price_unit])
         parts.append(f"{filters.price_min or 0}–{filters.price_max or '∞'}{unit}")
     if filters.height_min is not None:
-        parts.append(f"层高≥{filters.height_min}m")
+        parts.append(_("层高≥%(height)sm") % {"height": filters.height_min})
     if filters.load_min is not None:
-        parts.append(f"承重≥{filters.load_min}t/㎡")
+        parts.append(_("承重≥%(load)st/㎡") % {"load": filters.load_min})
     if filters.power_min is not None:
-        parts.append(f"可配电≥{filters.power_min}kVA")
+        parts.append(_("可配电≥%(power)skVA") % {"power": filters.power_min})
     parts += [
         label
         for flag, label in (
-            (filters.crane, "有行车"),
-            (filters.yard, "独门独院"),
-            (filters.eia, "可环评"),
+            (filters.crane, _("有行车")),
+            (filters.yard, _("独门独院")),
+            (filters.eia, _("可环评")),
         )
         if flag
     ]
@@ -371,7 +372,7 @@ def saved_search_label(filters: CarrierFilters) -> str:
     parts += [str(Carrier.FireHazard(value).label) for value in filters.fire]
     if filters.q:
         parts.append(f"“{filters.q}”")
-    return " · ".join(parts) or "全部载体"
+    return " · ".join(parts) or _("全部载体")
 
 
 def subscribe_link(filters: CarrierFilters) -> str:

@@ -303,8 +303,8 @@ def saved_search_new(request: HtmxHttpRequest) -> HttpResponse:
                 request,
                 "listings/saved_search_message.html",
                 {
-                    "title": "请查收确认邮件",
-                    "body": "确认链接已发到您的邮箱,点击后订阅生效(7 天内有效)。",
+                    "title": _("请查收确认邮件"),
+                    "body": _("确认链接已发到您的邮箱,点击后订阅生效(7 天内有效)。"),
                 },
             )
     return render(
@@ -321,15 +321,15 @@ def saved_search_confirm(request: HtmxHttpRequest, signed_token: str) -> HttpRes
         return render(
             request,
             "listings/saved_search_message.html",
-            {"title": "链接无效或已过期", "body": "请重新订阅。"},
+            {"title": _("链接无效或已过期"), "body": _("请重新订阅。")},
             status=400,
         )
     return render(
         request,
         "listings/saved_search_message.html",
         {
-            "title": "订阅已生效",
-            "body": f"有新载体符合“{saved_search.label}”时会通知您。",
+            "title": _("订阅已生效"),
+            "body": _("有新载体符合“%(label)s”时会通知您。") % {"label": saved_search.label},
             "saved_search": saved_search,
         },
     )
@@ -347,12 +347,13 @@ def saved_search_verify(request: HtmxHttpRequest, token: str) -> HttpResponse:
                 request,
                 "listings/saved_search_message.html",
                 {
-                    "title": "订阅已生效",
-                    "body": f"有新载体符合“{saved_search.label}”时会短信通知您。",
+                    "title": _("订阅已生效"),
+                    "body": _("有新载体符合“%(label)s”时会短信通知您。")
+                    % {"label": saved_search.label},
                     "saved_search": saved_search,
                 },
             )
-        form.add_error("code", "验证码不正确或已过期(最多尝试 5 次)。")
+        form.add_error("code", _("验证码不正确或已过期(最多尝试 5 次)。"))
     return render(
         request, "listings/saved_search_verify.html", {"form": form, "saved_search": saved_search}
     )
@@ -364,9 +365,9 @@ def saved_search_resend(request: HtmxHttpRequest, token: str) -> HttpResponse:
     if saved_search is None:
         raise Http404
     if saved_search_resend_code(saved_search=saved_search):
-        messages.info(request, "已重新发送验证码。")
+        messages.info(request, _("已重新发送验证码。"))
     else:
-        messages.warning(request, "请稍后再试(每分钟最多发送一次)。")
+        messages.warning(request, _("请稍后再试(每分钟最多发送一次)。"))
     return redirect("listings:saved_search_verify", token=token)
 
 
@@ -380,5 +381,8 @@ def saved_search_unsubscribe_view(request: HtmxHttpRequest, token: str) -> HttpR
     return render(
         request,
         "listings/saved_search_message.html",
-        {"title": "已退订", "body": "不会再收到这个订阅的任何消息,您的联系方式已删除。"},
+        {
+            "title": _("已退订"),
+            "body": _("不会再收到这个订阅的任何消息,您的联系方式已删除。"),
+        },
     )

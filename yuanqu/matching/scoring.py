@@ -1,13 +1,16 @@
 """Scoring and explaining a match between one need and many carriers and parks.
 
-PURE: plain dataclasses in, plain dataclasses out; no ORM, no Django. Selectors turn rows
-into `CarrierFacts`/`ParkFacts`, services store the `MatchResult` (see docs/matching.md).
+PURE: plain dataclasses in, plain dataclasses out; no ORM, and Django only to translate the
+lines shown (imported when one is built). Selectors turn rows into `CarrierFacts`/
+`ParkFacts`, services store the `MatchResult` (see docs/matching.md).
 
 Every criterion scores by its distance from the need, between 0 and 1, and carries one
-line of explanation in Chinese with the numbers and a mark (✓ meets, ✗ misses, – neutral,
-? not stated). The total is the weighted mean over the criteria the need asks about, so
-two carriers for the same need are always scored over the same criteria. The explanation
-text is built lazily, only for results that are shown.
+line of explanation with the numbers and a mark (✓ meets, ✗ misses, – neutral, ? not
+stated). The total is the weighted mean over the criteria the need asks about, so two
+carriers for the same need are always scored over the same criteria. The explanation text
+is built lazily, only for results that are shown, in the language active then: the lines
+are Django gettext messages (Chinese msgids, English under /en/), and Django's translation
+is imported only when a line is built, so this module still imports without Django.
 
 Ranking key: (hard needs failed, -score, id). A carrier failing exactly one hard need
 (层高, 承重, 电力, 行车, 环评, 消防 that the person asked for) is a near-miss, listed
@@ -18,10 +21,13 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
+from types import ModuleType
 from typing import Any
 
 from yuanqu.core.units import DAYS_PER_MONTH, MU_IN_M2
@@ -29,6 +35,125 @@ from yuanqu.core.units import DAYS_PER_MONTH, MU_IN_M2
 # Scoring works in floats; the conventions themselves (30-day month, 亩) live in core.units.
 M2_PER_MU = float(MU_IN_M2)
 EPSILON = 1e-9
+
+
+# ---------------------------------------------------------------------------------------
+# Translation, at render time only (nothing here runs in the numeric pass). The wrappers
+# carry gettext's names, so makemessages finds their messages; tables of texts mark theirs
+# with `gettext_noop` and translate them when a line is built.
+#
+# Django's gettext finds the active language in a thread-local on every call (≈ 3 µs, and
+# the lines of one result take hundreds of messages: several ms a submission). So a result
+# is explained with the active language's catalogue bound once (`bound_catalogue`), whose
+# lookups are memoised; outside it the wrappers are Django's functions.
+
+
+@cache
+def _translation() -> ModuleType:
+    import django.utils.translation
+
+    return django.utils.translation
+
+
+class _Catalogue:
+    """One language's translations (a Django translation object), memoised. The same
+    results as Django's gettext/pgettext/ngettext in that language: a translation object's
+    catalogue does not change once loaded."""
+
+    __slots__ = ("translation", "memo", "plurals")
+
+    def __init__(self, translation: Any) -> None:
+        self.translation = translation
+        self.memo: dict[str, str] = {}
+        # Plural lookups cost most (≈ 10 µs: a plural formula per catalogue): kept per
+        # (message, number), for the numbers lines show (days, counts), up to a bound.
+        self.plurals: dict[tuple[str, int], str] = {}
+
+    def gettext(self, message: str) -> str:
+        text = self.memo.get(message)
+        if text is None:
+            text = self.memo[message] = self.translation.gettext(message)
+        return text
+
+    def pgettext(self, context: str, message: str) -> str:
+        key = f"{context}\x04{message}"
+        text = self.memo.get(key)
+        if text is None:
+            text = self.translation.gettext(key)
+            # As django.utils.translation.pgettext: not translated, the message itself.
+            text = self.memo[key] = message if "\x04" in text else text
+        return text
+
+    def ngettext(self, singular: str, plural: str, number: int) -> str:
+        key = (singular, number)
+        text = self.plurals.get(key)
+        if text is None:
+            text = self.translation.ngettext(singular, plural, number)
+            if len(self.plurals) < 10_000:
+                self.plurals[key] = text
+        return text
+
+
+_CATALOGUES: dict[str, _Catalogue] = {}
+_BOUND: ContextVar[_Catalogue | None] = ContextVar("matching_catalogue", default=None)
+
+
+def _active_catalogue() -> _Catalogue | None:
+    """The active language's catalogue; None where Django's functions must answer (i18n
+    off, or translation deactivated)."""
+    from django.conf import settings
+
+    language = _translation().get_language()
+    if not settings.USE_I18N or not language:
+        return None
+    from django.utils.translation import trans_real
+
+    translation = trans_real.translation(language)
+    catalogue = _CATALOGUES.get(language)
+    # A new translation object (catalogues reloaded, as tests do): a new memo.
+    if catalogue is None or catalogue.translation is not translation:
+        catalogue = _CATALOGUES[language] = _Catalogue(translation)
+    return catalogue
+
+
+@contextmanager
+def bound_catalogue(*, rebind: bool = False) -> Iterator[None]:
+    """Within: lines are built with the active language's catalogue, looked up once. An
+    enclosing binding is kept unless `rebind` (after the language changed)."""
+    if _BOUND.get() is not None and not rebind:
+        yield
+        return
+    token = _BOUND.set(_active_catalogue())
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
+
+
+def _(message: str) -> str:
+    catalogue = _BOUND.get()
+    if catalogue is None:
+        return _translation().gettext(message)
+    return catalogue.gettext(message)
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    catalogue = _BOUND.get()
+    if catalogue is None:
+        return _translation().ngettext(singular, plural, number)
+    return catalogue.ngettext(singular, plural, number)
+
+
+def pgettext(context: str, message: str) -> str:
+    catalogue = _BOUND.get()
+    if catalogue is None:
+        return _translation().pgettext(context, message)
+    return catalogue.pgettext(context, message)
+
+
+def gettext_noop(message: str) -> str:
+    return message
+
 
 # ---------------------------------------------------------------------------------------
 # The one weights table (documented in docs/matching.md; keep both in step).
@@ -51,32 +176,46 @@ WEIGHTS: dict[str, tuple[int, int]] = {
 }
 HARD_CRITERIA = ("height", "load", "power", "crane", "eia", "fire")
 
-CRITERION_LABELS = {
-    "area": "面积",
-    "price": "价格",
-    "location": "位置",
-    "industry": "产业",
-    "land_use": "用地门槛",
-    "height": "层高",
-    "load": "承重",
-    "power": "电力",
-    "crane": "行车",
-    "eia": "环评",
-    "fire": "消防",
-    "freshness": "信息新鲜度",
-    "carriers": "可用载体",
+# The criteria's names, in the active language when called.
+CRITERION_LABELS: dict[str, Callable[[], str]] = {
+    "area": lambda: pgettext("match criterion", "面积"),
+    "price": lambda: pgettext("match criterion", "价格"),
+    "location": lambda: pgettext("match criterion", "位置"),
+    "industry": lambda: pgettext("match criterion", "产业"),
+    "land_use": lambda: pgettext("match criterion", "用地门槛"),
+    "height": lambda: pgettext("match criterion", "层高"),
+    "load": lambda: pgettext("match criterion", "承重"),
+    "power": lambda: pgettext("match criterion", "电力"),
+    "crane": lambda: pgettext("match criterion", "行车"),
+    "eia": lambda: pgettext("match criterion", "环评"),
+    "fire": lambda: pgettext("match criterion", "消防"),
+    "freshness": lambda: pgettext("match criterion", "信息新鲜度"),
+    "carriers": lambda: pgettext("match criterion", "可用载体"),
 }
+
+
+def criterion_label(key: str) -> str:
+    """The criterion's name in the active language ("面积")."""
+    return CRITERION_LABELS[key]()
+
 
 RENT_UNITS = ("yuan_m2_day", "yuan_m2_month", "yuan_month")
 SALE_UNITS = ("wan_total", "wan_per_mu")
-PRICE_UNIT_LABELS = {
-    "yuan_m2_day": "元/㎡·天",
-    "yuan_m2_month": "元/㎡·月",
-    "yuan_month": "元/月",
-    "wan_total": "万元",
-    "wan_per_mu": "万元/亩",
+# A price in its unit ("20元/㎡·月"), as a message to translate.
+PRICE_AMOUNTS = {
+    "yuan_m2_day": gettext_noop("%(value)s元/㎡·天"),
+    "yuan_m2_month": gettext_noop("%(value)s元/㎡·月"),
+    "yuan_month": gettext_noop("%(value)s元/月"),
+    "wan_total": gettext_noop("%(value)s万元"),
+    "wan_per_mu": gettext_noop("%(value)s万元/亩"),
 }
-FIRE_CLASS_LABELS = {"A": "甲类", "B": "乙类", "C": "丙类", "D": "丁类", "E": "戊类"}
+FIRE_CLASS_LABELS = {
+    "A": gettext_noop("甲类"),
+    "B": gettext_noop("乙类"),
+    "C": gettext_noop("丙类"),
+    "D": gettext_noop("丁类"),
+    "E": gettext_noop("戊类"),
+}
 MARKS = {"ok": "✓", "fail": "✗", "neutral": "–", "unknown": "?"}
 
 
@@ -231,13 +370,17 @@ class Criterion:
     def __repr__(self) -> str:
         return f"Criterion({self.key!r}, {self.score:.3f}, {self.state!r})"
 
+    def text(self) -> str:
+        """The line shown: the explanation, in the active language, and the mark."""
+        return f"{self.explain()} {MARKS[self.state]}"
+
     def reason(self) -> dict[str, Any]:
         return {
             "criterion": self.key,
-            "label": CRITERION_LABELS[self.key],
+            "label": criterion_label(self.key),
             "state": self.state,
             "mark": MARKS[self.state],
-            "text": f"{self.explain()} {MARKS[self.state]}",
+            "text": self.text(),
         }
 
 
@@ -265,15 +408,16 @@ class CarrierMatch:
 
     def as_dict(self) -> dict[str, Any]:
         failures = self.failures
-        return {
-            "carrier_id": self.carrier.id,
-            "title": self.carrier.title,
-            "park_id": self.carrier.park_id,
-            "park_name": self.park.name if self.park else "",
-            "score": round(self.score, 1),
-            "reasons": [criterion.reason() for criterion in self.criteria],
-            "blocking": failures[0].reason() if failures else None,
-        }
+        with bound_catalogue():
+            return {
+                "carrier_id": self.carrier.id,
+                "title": self.carrier.title,
+                "park_id": self.carrier.park_id,
+                "park_name": self.park.name if self.park else "",
+                "score": round(self.score, 1),
+                "reasons": [criterion.reason() for criterion in self.criteria],
+                "blocking": failures[0].reason() if failures else None,
+            }
 
 
 @dataclass
@@ -288,13 +432,14 @@ class ParkMatch:
         return (-round(self.score, 6), self.park.id)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "park_id": self.park.id,
-            "name": self.park.name,
-            "score": round(self.score, 1),
-            "carrier_count": self.carrier_count,
-            "reasons": [criterion.reason() for criterion in self.criteria],
-        }
+        with bound_catalogue():
+            return {
+                "park_id": self.park.id,
+                "name": self.park.name,
+                "score": round(self.score, 1),
+                "carrier_count": self.carrier_count,
+                "reasons": [criterion.reason() for criterion in self.criteria],
+            }
 
 
 @dataclass
@@ -304,13 +449,43 @@ class MatchResult:
     parks: list[ParkMatch]
     candidate_count: int
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "carriers": [match.as_dict() for match in self.carriers],
-            "near_misses": [match.as_dict() for match in self.near_misses],
-            "parks": [match.as_dict() for match in self.parks],
-            "candidate_count": self.candidate_count,
-        }
+    def as_dict(self, languages: Sequence[str] = ()) -> dict[str, Any]:
+        """The result as stored and shown, its lines in the active language. With
+        `languages`, every reason also holds its line in each of them ("texts": {code:
+        line}), for a page shown later in another language."""
+        with bound_catalogue():
+            data = {
+                "carriers": [match.as_dict() for match in self.carriers],
+                "near_misses": [match.as_dict() for match in self.near_misses],
+                "parks": [match.as_dict() for match in self.parks],
+                "candidate_count": self.candidate_count,
+            }
+        if languages:
+            self._add_texts(data, languages)
+        return data
+
+    def _add_texts(self, data: dict[str, Any], languages: Sequence[str]) -> None:
+        pairs: list[tuple[Criterion, dict[str, Any]]] = []
+        for matches, items in (
+            (self.carriers, data["carriers"]),
+            (self.near_misses, data["near_misses"]),
+        ):
+            for match, item in zip(matches, items, strict=True):
+                pairs.extend(zip(match.criteria, item["reasons"], strict=True))
+                if item["blocking"] is not None:
+                    pairs.append((match.failures[0], item["blocking"]))
+        for park, item in zip(self.parks, data["parks"], strict=True):
+            pairs.extend(zip(park.criteria, item["reasons"], strict=True))
+        translation = _translation()
+        for language in languages:
+            # Park-level criteria are shared by the carriers of a park: each built once.
+            built: dict[int, str] = {}
+            with translation.override(language), bound_catalogue(rebind=True):
+                for criterion, reason in pairs:
+                    text = built.get(id(criterion))
+                    if text is None:
+                        text = built[id(criterion)] = criterion.text()
+                    reason.setdefault("texts", {})[language] = text
 
 
 # ---------------------------------------------------------------------------------------
@@ -327,20 +502,31 @@ def fmt(value: float, places: int = 2) -> str:
 
 def fmt_area(area_m2: float, kind: str) -> str:
     if kind == "land":
-        return f"{fmt(area_m2 / M2_PER_MU)}亩({fmt(area_m2, 0)}㎡)"
+        return _("%(mu)s亩(%(m2)s㎡)") % {"mu": fmt(area_m2 / M2_PER_MU), "m2": fmt(area_m2, 0)}
     return f"{fmt(area_m2, 0)}㎡"
 
 
 def fmt_range(low: float | None, high: float | None, kind: str) -> str:
     if kind == "land":
-        unit, scale = "亩", M2_PER_MU
-    else:
-        unit, scale = "㎡", 1.0
+        if low and high:
+            return _("%(low)s–%(high)s亩") % {
+                "low": fmt(low / M2_PER_MU),
+                "high": fmt(high / M2_PER_MU),
+            }
+        if low:
+            return _("%(low)s亩 以上") % {"low": fmt(low / M2_PER_MU)}
+        return _("%(high)s亩 以下") % {"high": fmt((high or 0) / M2_PER_MU)}
     if low and high:
-        return f"{fmt(low / scale)}–{fmt(high / scale)}{unit}"
+        return f"{fmt(low)}–{fmt(high)}㎡"
     if low:
-        return f"{fmt(low / scale)}{unit} 以上"
-    return f"{fmt((high or 0) / scale)}{unit} 以下"
+        return _("%(low)s㎡ 以上") % {"low": fmt(low)}
+    return _("%(high)s㎡ 以下") % {"high": fmt(high or 0)}
+
+
+def fmt_price(value: float, unit: str) -> str:
+    """A price in its unit ("20元/㎡·月"); a unit not known: the number alone."""
+    amount = PRICE_AMOUNTS.get(unit)
+    return _(amount) % {"value": fmt(value)} if amount else fmt(value)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -522,7 +708,10 @@ def criterion_area(need: NeedSpec, carrier: CarrierFacts, config: MatchConfig) -
     kind = need.kind
     if area is None:
         return Criterion(
-            "area", 0.5, "unknown", lambda: f"面积未标明,您需要 {fmt_range(low, high, kind)}"
+            "area",
+            0.5,
+            "unknown",
+            lambda: _("面积未标明,您需要 %(wanted)s") % {"wanted": fmt_range(low, high, kind)},
         )
     score = area_score(area, low, high, config.area_margin)
     if low and area < low:
@@ -532,8 +721,12 @@ def criterion_area(need: NeedSpec, carrier: CarrierFacts, config: MatchConfig) -
             score,
             "fail",
             lambda: (
-                f"面积 {fmt_area(area, kind)},比您需要的 {fmt_range(low, high, kind)} "
-                f"小 {fmt(short * 100, 0)}%"
+                _("面积 %(area)s,比您需要的 %(wanted)s 小 %(percent)s%%")
+                % {
+                    "area": fmt_area(area, kind),
+                    "wanted": fmt_range(low, high, kind),
+                    "percent": fmt(short * 100, 0),
+                }
             ),
         )
     if high and area > high:
@@ -543,23 +736,48 @@ def criterion_area(need: NeedSpec, carrier: CarrierFacts, config: MatchConfig) -
             score,
             "fail",
             lambda: (
-                f"面积 {fmt_area(area, kind)},比您需要的 {fmt_range(low, high, kind)} "
-                f"大 {fmt(excess * 100, 0)}%"
+                _("面积 %(area)s,比您需要的 %(wanted)s 大 %(percent)s%%")
+                % {
+                    "area": fmt_area(area, kind),
+                    "wanted": fmt_range(low, high, kind),
+                    "percent": fmt(excess * 100, 0),
+                }
             ),
         )
     return Criterion(
         "area",
         1.0,
         "ok",
-        lambda: f"面积 {fmt_area(area, kind)},在您需要的 {fmt_range(low, high, kind)} 内",
+        lambda: (
+            _("面积 %(area)s,在您需要的 %(wanted)s 内")
+            % {"area": fmt_area(area, kind), "wanted": fmt_range(low, high, kind)}
+        ),
     )
 
 
+# The budget's basis: (the unit its prices are shown in, the line within the budget, the
+# line over it).
 PRICE_BASES = {
-    "per_m2_month": ("元/㎡·月", "租金"),
-    "month_total": ("元/月", "月租金"),
-    "sale_total": ("万元", "总价"),
-    "per_mu": ("万元/亩", "地价"),
+    "per_m2_month": (
+        "yuan_m2_month",
+        gettext_noop("租金 %(price)s,在预算 %(budget)s 内"),
+        gettext_noop("租金 %(price)s,超出预算 %(budget)s %(percent)s%%"),
+    ),
+    "month_total": (
+        "yuan_month",
+        gettext_noop("月租金 %(price)s,在预算 %(budget)s 内"),
+        gettext_noop("月租金 %(price)s,超出预算 %(budget)s %(percent)s%%"),
+    ),
+    "sale_total": (
+        "wan_total",
+        gettext_noop("总价 %(price)s,在预算 %(budget)s 内"),
+        gettext_noop("总价 %(price)s,超出预算 %(budget)s %(percent)s%%"),
+    ),
+    "per_mu": (
+        "wan_per_mu",
+        gettext_noop("地价 %(price)s,在预算 %(budget)s 内"),
+        gettext_noop("地价 %(price)s,超出预算 %(budget)s %(percent)s%%"),
+    ),
 }
 
 
@@ -585,15 +803,16 @@ def comparable_price_of(
 
 def criterion_price(need: NeedSpec, carrier: CarrierFacts) -> Criterion:
     if carrier.price_negotiable or carrier.price_value is None:
-        return Criterion("price", 0.5, "neutral", lambda: "价格面议,不计高低")
+        return Criterion("price", 0.5, "neutral", lambda: _("价格面议,不计高低"))
     price, unit = carrier.price_value, carrier.price_unit
-
-    def asked() -> str:
-        return f"{fmt(price)}{PRICE_UNIT_LABELS.get(unit, '')}"
-
     budget = need.budget
     if budget is None:
-        return Criterion("price", 0.5, "neutral", lambda: f"报价 {asked()},您未填预算")
+        return Criterion(
+            "price",
+            0.5,
+            "neutral",
+            lambda: _("报价 %(price)s,您未填预算") % {"price": fmt_price(price, unit)},
+        )
     basis, limit = budget
     comparable = comparable_price(basis, carrier)
     if comparable is None:
@@ -603,27 +822,37 @@ def criterion_price(need: NeedSpec, carrier: CarrierFacts) -> Criterion:
             0.5,
             "neutral",
             lambda: (
-                f"报价 {asked()},与预算 {fmt(budget_value)}{PRICE_UNIT_LABELS.get(budget_unit, '')}"
-                " 口径不同,未比较"
+                _("报价 %(price)s,与预算 %(budget)s 口径不同,未比较")
+                % {"price": fmt_price(price, unit), "budget": fmt_price(budget_value, budget_unit)}
             ),
         )
     ratio = comparable / limit
     score, state = price_ratio_score(ratio)
-    shown_unit, wording = PRICE_BASES[basis]
+    shown_unit, within, over = PRICE_BASES[basis]
     if state == "ok":
         return Criterion(
             "price",
             score,
             state,
-            lambda: f"{wording} {fmt(comparable)}{shown_unit},在预算 {fmt(limit)}{shown_unit} 内",
+            lambda: (
+                _(within)
+                % {
+                    "price": fmt_price(comparable, shown_unit),
+                    "budget": fmt_price(limit, shown_unit),
+                }
+            ),
         )
     return Criterion(
         "price",
         score,
         state,
         lambda: (
-            f"{wording} {fmt(comparable)}{shown_unit},超出预算 {fmt(limit)}{shown_unit} "
-            f"{fmt((ratio - 1) * 100, 0)}%"
+            _(over)
+            % {
+                "price": fmt_price(comparable, shown_unit),
+                "budget": fmt_price(limit, shown_unit),
+                "percent": fmt((ratio - 1) * 100, 0),
+            }
         ),
     )
 
@@ -639,19 +868,58 @@ def _location(
 ) -> Criterion:
     score = location_score(need, park_id, region_code, latitude, longitude, config)
     # A carrier whose park is not in the active list has no place name here: say the rest.
-    at = f"位于 {where}," if where else ""
     if str(park_id) in need.wanted_park_ids:
-        return Criterion("location", score, "ok", lambda: f"{at}在您意向的园区内")
+        return Criterion(
+            "location",
+            score,
+            "ok",
+            lambda: (
+                _("位于 %(where)s,在您意向的园区内") % {"where": where}
+                if where
+                else _("在您意向的园区内")
+            ),
+        )
     if region_code and region_code in need.wanted_region_codes:
-        return Criterion("location", score, "ok", lambda: f"{at}在您意向的区县内")
+        return Criterion(
+            "location",
+            score,
+            "ok",
+            lambda: (
+                _("位于 %(where)s,在您意向的区县内") % {"where": where}
+                if where
+                else _("在您意向的区县内")
+            ),
+        )
     nearest = nearest_place(need, latitude, longitude)
     if nearest is None:
-        return Criterion("location", score, "fail", lambda: f"{at}不在您意向的地区")
+        return Criterion(
+            "location",
+            score,
+            "fail",
+            lambda: (
+                _("位于 %(where)s,不在您意向的地区") % {"where": where}
+                if where
+                else _("不在您意向的地区")
+            ),
+        )
     km, place = nearest
     # A park placed at its county's centre: the distance is only as good as that.
-    caveat = "(该园区位置按所在区县中心估算)" if place.approximate else ""
+    if place.approximate:
+        with_where = gettext_noop(
+            "位于 %(where)s,距您意向的 %(place)s 约 %(km)s km(该园区位置按所在区县中心估算)"
+        )
+        without = gettext_noop("距您意向的 %(place)s 约 %(km)s km(该园区位置按所在区县中心估算)")
+    else:
+        with_where = gettext_noop("位于 %(where)s,距您意向的 %(place)s 约 %(km)s km")
+        without = gettext_noop("距您意向的 %(place)s 约 %(km)s km")
     return Criterion(
-        "location", score, "fail", lambda: f"{at}距您意向的 {place.name} 约 {fmt(km, 0)} km{caveat}"
+        "location",
+        score,
+        "fail",
+        lambda: (
+            _(with_where if where else without)
+            % {"where": where, "place": place.name, "km": fmt(km, 0)}
+        ),
     )
 
 
@@ -666,7 +934,12 @@ def industry_depth(need_lineage: Sequence[str], other: Sequence[str]) -> int:
 
 
 INDUSTRY_DEPTH_SCORES = {4: 1.0, 3: 0.75, 2: 0.5, 1: 0.2, 0: 0.0}
-INDUSTRY_DEPTH_WORDS = {4: "同小类", 3: "同中类", 2: "同大类", 1: "同门类"}
+INDUSTRY_DEPTH_TEXTS = {
+    4: gettext_noop("园区主导产业 %(code)s %(name)s,与您的行业同小类"),
+    3: gettext_noop("园区主导产业 %(code)s %(name)s,与您的行业同中类"),
+    2: gettext_noop("园区主导产业 %(code)s %(name)s,与您的行业同大类"),
+    1: gettext_noop("园区主导产业 %(code)s %(name)s,与您的行业同门类"),
+}
 
 
 def industry_fit(need: NeedSpec, park: ParkFacts | None) -> tuple[int, IndustryFacts] | None:
@@ -718,7 +991,10 @@ def criterion_industry(need: NeedSpec, park: ParkFacts | None) -> Criterion:
         "industry",
         industry_score(need, park),
         "ok",
-        lambda: f"{explain()};可补齐{park.name}{gap.chain}产业链「{gap.link}」缺链环节",
+        lambda: (
+            _("%(reason)s;可补齐%(park)s%(chain)s产业链「%(link)s」缺链环节")
+            % {"reason": explain(), "park": park.name, "chain": gap.chain, "link": gap.link}
+        ),
     )
 
 
@@ -726,44 +1002,60 @@ def _criterion_industry(need: NeedSpec, park: ParkFacts | None) -> Criterion:
     industry = need.industry_name or (need.industry_lineage[-1] if need.industry_lineage else "")
     fit = industry_fit(need, park)
     if park is None or fit is None:
-        return Criterion("industry", 0.3, "unknown", lambda: "园区未列主导产业")
+        return Criterion("industry", 0.3, "unknown", lambda: _("园区未列主导产业"))
     depth, leading = fit
     score = INDUSTRY_DEPTH_SCORES[depth]
     if depth == 0:
-        names = "、".join(item.name for item in park.leading_industries[:3])
+        names = [item.name for item in park.leading_industries[:3]]
         return Criterion(
-            "industry", score, "fail", lambda: f"园区主导产业({names})与 {industry} 不同门类"
+            "industry",
+            score,
+            "fail",
+            lambda: (
+                _("园区主导产业(%(names)s)与 %(industry)s 不同门类")
+                % {"names": pgettext("list of names", "、").join(names), "industry": industry}
+            ),
         )
     state = "ok" if depth >= 3 else ("neutral" if depth == 2 else "fail")
-    word = INDUSTRY_DEPTH_WORDS[depth]
+    text = INDUSTRY_DEPTH_TEXTS[depth]
     return Criterion(
         "industry",
         score,
         state,
-        lambda: f"园区主导产业 {leading.code} {leading.name},与您的行业{word}",
+        lambda: _(text) % {"code": leading.code, "name": leading.name},
     )
+
+
+# Land-use lines and the reasons nothing could be compared (constants: the numeric pass
+# reads `land_use_parts` for every candidate of a land need).
+LAND_USE_INVESTMENT = gettext_noop("投资 %(value)s 万元/亩(门槛 %(floor)s)")
+LAND_USE_TAX = gettext_noop("税收 %(value)s 万元/亩(门槛 %(floor)s)")
+LAND_USE_NO_THRESHOLDS = gettext_noop("园区未公布投资强度和亩均税收门槛")
+LAND_USE_NO_AREA = gettext_noop("未填面积,无法折算每亩投资和税收")
+LAND_USE_NO_MATCHING_THRESHOLD = gettext_noop("园区未公布相应门槛")
 
 
 def land_use_parts(
     need: NeedSpec, park: ParkFacts | None, area_m2: float | None
 ) -> tuple[list[tuple[float, str, float, float]], str]:
-    """(score, label, per 亩, threshold) for each threshold the need's figures meet or miss,
-    or no parts and the reason nothing could be compared."""
+    """(score, line, per 亩, threshold) for each threshold the need's figures meet or miss,
+    or no parts and the reason nothing could be compared (lines and reason are messages,
+    translated when shown)."""
     intensity = park.investment_intensity_wan_per_mu if park else None
     tax_floor = park.tax_per_mu_wan if park else None
     if intensity is None and tax_floor is None:
-        return [], "园区未公布投资强度和亩均税收门槛"
+        return [], LAND_USE_NO_THRESHOLDS
     if not area_m2:
-        return [], "未填面积,无法折算每亩投资和税收"
+        return [], LAND_USE_NO_AREA
     mu = area_m2 / M2_PER_MU
     parts: list[tuple[float, str, float, float]] = []
     if need.investment_wan is not None and intensity:
         per_mu = need.investment_wan / mu
-        parts.append((min(per_mu / intensity, 1.0), "投资", per_mu, intensity))
+        parts.append((min(per_mu / intensity, 1.0), LAND_USE_INVESTMENT, per_mu, intensity))
     if need.annual_tax_wan is not None and tax_floor:
         per_mu = need.annual_tax_wan / mu
-        parts.append((min(per_mu / tax_floor, 1.0), "税收", per_mu, tax_floor))
-    return parts, "" if parts else "园区未公布相应门槛"
+        parts.append((min(per_mu / tax_floor, 1.0), LAND_USE_TAX, per_mu, tax_floor))
+    return parts, "" if parts else LAND_USE_NO_MATCHING_THRESHOLD
 
 
 def land_use_score(need: NeedSpec, park: ParkFacts | None, area_m2: float | None) -> float:
@@ -779,73 +1071,126 @@ def _land_use_mean(parts: list[tuple[float, str, float, float]]) -> float:
 def criterion_land_use(need: NeedSpec, park: ParkFacts | None, area_m2: float | None) -> Criterion:
     parts, unknown = land_use_parts(need, park, area_m2)
     if not parts:
-        return Criterion("land_use", 0.5, "unknown", lambda: unknown)
+        return Criterion("land_use", 0.5, "unknown", lambda: _(unknown))
     score = _land_use_mean(parts)
     state = "ok" if all(part[0] >= 1.0 - EPSILON for part in parts) else "fail"
 
     def explain() -> str:
-        text = ",".join(
-            f"{label} {fmt(value, 1)} 万元/亩(门槛 {fmt(floor, 1)})"
-            for _score, label, value, floor in parts
+        text = pgettext("list of clauses", ",").join(
+            _(line) % {"value": fmt(value, 1), "floor": fmt(floor, 1)}
+            for _score, line, value, floor in parts
         )
-        return f"折合{text}"
+        return _("折合%(parts)s") % {"parts": text}
 
     return Criterion("land_use", score, state, explain)
 
 
-def _minimum(
-    key: str, label: str, unit: str, needed: float, offered: float | None, *, absent: str = ""
-) -> Criterion:
+# A technical minimum's lines: (not stated, or none where none is a miss; meets; misses).
+MINIMUM_TEXTS = {
+    "height": (
+        gettext_noop("层高未标明,需要 %(needed)sm"),
+        gettext_noop("层高 %(offered)sm ≥ 需要 %(needed)sm"),
+        gettext_noop("层高 %(offered)sm < 需要 %(needed)sm"),
+    ),
+    "load": (
+        gettext_noop("承重未标明,需要 %(needed)s t/㎡"),
+        gettext_noop("承重 %(offered)s t/㎡ ≥ 需要 %(needed)s t/㎡"),
+        gettext_noop("承重 %(offered)s t/㎡ < 需要 %(needed)s t/㎡"),
+    ),
+    "power": (
+        gettext_noop("可配电未标明,需要 %(needed)skVA"),
+        gettext_noop("可配电 %(offered)skVA ≥ 需要 %(needed)skVA"),
+        gettext_noop("可配电 %(offered)skVA < 需要 %(needed)skVA"),
+    ),
+    "crane": (
+        gettext_noop("无行车,需要 %(needed)st"),
+        gettext_noop("行车 %(offered)st ≥ 需要 %(needed)st"),
+        gettext_noop("行车 %(offered)st < 需要 %(needed)st"),
+    ),
+}
+
+
+def _minimum(key: str, needed: float, offered: float | None, *, absent: bool = False) -> Criterion:
     """A technical minimum: meeting it scores 1; missing it is a hard failure with partial
-    credit for how close it comes."""
-    score, hard = minimum_score(needed, offered, bool(absent))
+    credit for how close it comes. `absent`: no value means none (a miss), not unstated."""
+    score, hard = minimum_score(needed, offered, absent)
+    unstated, meets, misses = MINIMUM_TEXTS[key]
     if offered is None:
-        if absent:
-            return Criterion(
-                key, score, "fail", lambda: f"{absent},需要 {fmt(needed)}{unit}", hard_fail=True
-            )
-        return Criterion(key, score, "unknown", lambda: f"{label}未标明,需要 {fmt(needed)}{unit}")
-    if not hard:
         return Criterion(
-            key, score, "ok", lambda: f"{label} {fmt(offered)}{unit} ≥ 需要 {fmt(needed)}{unit}"
+            key,
+            score,
+            "fail" if absent else "unknown",
+            lambda: _(unstated) % {"needed": fmt(needed)},
+            hard_fail=absent,
         )
     return Criterion(
         key,
         score,
-        "fail",
-        lambda: f"{label} {fmt(offered)}{unit} < 需要 {fmt(needed)}{unit}",
-        hard_fail=True,
+        "fail" if hard else "ok",
+        lambda: _(misses if hard else meets) % {"offered": fmt(offered), "needed": fmt(needed)},
+        hard_fail=hard,
     )
 
 
 def criterion_eia(carrier: CarrierFacts) -> Criterion:
     if carrier.eia_ok:
-        return Criterion("eia", 1.0, "ok", lambda: "可环评")
-    return Criterion("eia", 0.0, "fail", lambda: "不可环评,您需要环评", hard_fail=True)
+        return Criterion("eia", 1.0, "ok", lambda: _("可环评"))
+    return Criterion("eia", 0.0, "fail", lambda: _("不可环评,您需要环评"), hard_fail=True)
+
+
+def fire_class_label(code: str) -> str:
+    """The fire hazard class's name in the active language ("A": 甲类); an unknown code
+    as it is."""
+    label = FIRE_CLASS_LABELS.get(code)
+    return _(label) if label else code
 
 
 def criterion_fire(need: NeedSpec, carrier: CarrierFacts) -> Criterion:
-    wanted = FIRE_CLASS_LABELS.get(need.fire_hazard_class, need.fire_hazard_class)
-    score, hard = fire_score(need.fire_hazard_class, carrier.fire_hazard_class)
-    if not carrier.fire_hazard_class:
-        return Criterion("fire", score, "unknown", lambda: f"消防类别未标明,您需要 {wanted}")
-    offered = FIRE_CLASS_LABELS.get(carrier.fire_hazard_class, carrier.fire_hazard_class)
+    wanted, offered = need.fire_hazard_class, carrier.fire_hazard_class
+    score, hard = fire_score(wanted, offered)
+    if not offered:
+        return Criterion(
+            "fire",
+            score,
+            "unknown",
+            lambda: _("消防类别未标明,您需要 %(wanted)s") % {"wanted": fire_class_label(wanted)},
+        )
     if not hard:
-        return Criterion("fire", score, "ok", lambda: f"消防 {offered},满足 {wanted} 生产")
+        return Criterion(
+            "fire",
+            score,
+            "ok",
+            lambda: (
+                _("消防 %(offered)s,满足 %(wanted)s 生产")
+                % {"offered": fire_class_label(offered), "wanted": fire_class_label(wanted)}
+            ),
+        )
     return Criterion(
-        "fire", score, "fail", lambda: f"消防 {offered},低于您需要的 {wanted}", hard_fail=True
+        "fire",
+        score,
+        "fail",
+        lambda: (
+            _("消防 %(offered)s,低于您需要的 %(wanted)s")
+            % {"offered": fire_class_label(offered), "wanted": fire_class_label(wanted)}
+        ),
+        hard_fail=True,
     )
 
 
 def criterion_freshness(carrier: CarrierFacts, config: MatchConfig) -> Criterion:
     score = freshness_score(carrier.confirmed_at, config)
     if carrier.confirmed_at is None:
-        return Criterion("freshness", score, "unknown", lambda: "未记录确认日期")
+        return Criterion("freshness", score, "unknown", lambda: _("未记录确认日期"))
     days = max(0, (config.now - carrier.confirmed_at).days)
     if days == 0:
-        return Criterion("freshness", score, "ok", lambda: "今天确认")
+        return Criterion("freshness", score, "ok", lambda: _("今天确认"))
     state = "ok" if days <= 30 else ("neutral" if days <= 90 else "fail")
-    return Criterion("freshness", score, state, lambda: f"{days} 天前确认")
+    return Criterion(
+        "freshness",
+        score,
+        state,
+        lambda: ngettext("%(days)d 天前确认", "%(days)d 天前确认", days) % {"days": days},
+    )
 
 
 def carrier_point(
@@ -898,15 +1243,13 @@ def carrier_criteria(
                 )
             criteria.append(land_use)
     if need.height_m:
-        criteria.append(_minimum("height", "层高", "m", need.height_m, carrier.height_m))
+        criteria.append(_minimum("height", need.height_m, carrier.height_m))
     if need.load_t_m2:
-        criteria.append(_minimum("load", "承重", " t/㎡", need.load_t_m2, carrier.load_t_m2))
+        criteria.append(_minimum("load", need.load_t_m2, carrier.load_t_m2))
     if need.power_kva:
-        criteria.append(_minimum("power", "可配电", "kVA", need.power_kva, carrier.power_kva))
+        criteria.append(_minimum("power", need.power_kva, carrier.power_kva))
     if need.crane_t:
-        criteria.append(
-            _minimum("crane", "行车", "t", need.crane_t, carrier.crane_t, absent="无行车")
-        )
+        criteria.append(_minimum("crane", need.crane_t, carrier.crane_t, absent=True))
     if need.eia_required:
         criteria.append(criterion_eia(carrier))
     if need.fire_hazard_class:
@@ -964,7 +1307,7 @@ def score_park(
     if need.investment_wan is not None or need.annual_tax_wan is not None:
         criteria.append(criterion_land_use(need, park, need.area_mid_m2))
     if best_carrier_score is None:
-        criteria.append(Criterion("carriers", 0.0, "fail", lambda: "暂无符合条件的载体"))
+        criteria.append(Criterion("carriers", 0.0, "fail", lambda: _("暂无符合条件的载体")))
     else:
         best = best_carrier_score
         criteria.append(
@@ -972,7 +1315,14 @@ def score_park(
                 "carriers",
                 best / 100.0,
                 "ok",
-                lambda: f"有 {carrier_count} 个符合条件的载体,最高匹配 {fmt(best, 0)} 分",
+                lambda: (
+                    ngettext(
+                        "有 %(count)d 个符合条件的载体,最高匹配 %(score)s 分",
+                        "有 %(count)d 个符合条件的载体,最高匹配 %(score)s 分",
+                        carrier_count,
+                    )
+                    % {"count": carrier_count, "score": fmt(best, 0)}
+                ),
             )
         )
     return ParkMatch(park, weighted_score(criteria, 1), criteria, carrier_count)

@@ -32,11 +32,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from yuanqu.core.models import Industry, Region
 from yuanqu.leads.models import Lead
 from yuanqu.listings.models import Carrier
 from yuanqu.matching.scoring import (
+    CRITERION_LABELS,
     CarrierFacts,
     IndustryFacts,
     MatchConfig,
@@ -44,6 +46,8 @@ from yuanqu.matching.scoring import (
     NeedSpec,
     ParkFacts,
     Place,
+    bound_catalogue,
+    criterion_label,
     facts_from_row,
     numeric_fields,
     rank_rows,
@@ -622,11 +626,40 @@ def open_leads_for_carrier(*, carrier: Carrier, now: datetime | None = None) -> 
 
 
 def lead_results_context(lead: Lead) -> dict[str, Any]:
-    """What the results page shows: the stored snapshot, never a fresh match."""
+    """What the results page shows: the stored snapshot, never a fresh match, with its
+    reasons in the active language where the snapshot holds them in it (matching.services
+    .snapshot_from); else, as in snapshots stored before version 2, the stored Chinese."""
     snapshot = lead.match_snapshot or {}
-    return {
-        "snapshot": snapshot,
-        "carriers": snapshot.get("carriers", []),
-        "near_misses": snapshot.get("near_misses", []),
-        "parks": snapshot.get("parks", []),
-    }
+    language = get_language() or settings.LANGUAGE_CODE
+    with bound_catalogue():  # the criteria's names, looked up in one catalogue
+        return {
+            "snapshot": snapshot,
+            "carriers": [_item_in(item, language) for item in snapshot.get("carriers", [])],
+            "near_misses": [_item_in(item, language) for item in snapshot.get("near_misses", [])],
+            "parks": [_item_in(item, language) for item in snapshot.get("parks", [])],
+        }
+
+
+def _item_in(item: dict[str, Any], language: str) -> dict[str, Any]:
+    """A stored carrier or park with its reasons (and blocking reason) in `language`."""
+    shown = {**item, "reasons": [reason_in(reason, language) for reason in item.get("reasons", [])]}
+    if item.get("blocking"):
+        shown["blocking"] = reason_in(item["blocking"], language)
+    return shown
+
+
+def reason_in(reason: dict[str, Any], language: str) -> dict[str, Any]:
+    """A stored reason as shown in `language`: its line in that language when stored, with
+    the criterion's name in it; else the stored line and name. Without the other languages'
+    lines (the API returns what the page shows)."""
+    texts = reason.get("texts")
+    if texts is None:
+        return reason
+    shown = dict(reason)
+    del shown["texts"]
+    text = texts.get(language)
+    if text is not None:
+        shown["text"] = text
+        if reason.get("criterion") in CRITERION_LABELS:
+            shown["label"] = criterion_label(reason["criterion"])
+    return shown

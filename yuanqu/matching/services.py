@@ -8,8 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yuanqu.leads.models import Lead, LeadEvent
 from yuanqu.listings.models import Carrier
@@ -26,29 +27,44 @@ from yuanqu.matching.selectors import (
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_VERSION = 1
+# 2: each reason also holds its line in the site's other languages ("texts": {"en": …});
+# "text" and "label" stay in settings.LANGUAGE_CODE (Chinese), as in version 1.
+SNAPSHOT_VERSION = 2
 # A new carrier is flagged for a lead when it meets every hard need and scores at least this.
 FLAG_MIN_SCORE = 70.0
 
 
 def lead_summary(lead: Lead) -> str:
-    """ "厂房 · 租 · 1,000–1,500㎡ · 3514 建筑工程用机械制造": no personal data."""
-    parts = [lead.get_kind_display(), lead.get_deal_display()]
-    if lead.area_min_m2 or lead.area_max_m2:
-        parts.append(
-            fmt_range(
-                float(lead.area_min_m2) if lead.area_min_m2 else None,
-                float(lead.area_max_m2) if lead.area_max_m2 else None,
-                lead.kind,
+    """ "厂房 · 租 · 1,000–1,500㎡ · 3514 建筑工程用机械制造": no personal data. For staff
+    (notices), so in the staff side's language whatever the active one."""
+    with translation.override(settings.LANGUAGE_CODE):
+        parts = [lead.get_kind_display(), lead.get_deal_display()]
+        if lead.area_min_m2 or lead.area_max_m2:
+            parts.append(
+                fmt_range(
+                    float(lead.area_min_m2) if lead.area_min_m2 else None,
+                    float(lead.area_max_m2) if lead.area_max_m2 else None,
+                    lead.kind,
+                )
             )
-        )
-    if lead.industry_id:
-        parts.append(str(lead.industry))
-    return " · ".join(str(part) for part in parts)
+        if lead.industry_id:
+            parts.append(str(lead.industry))
+        return " · ".join(str(part) for part in parts)
+
+
+def other_languages() -> tuple[str, ...]:
+    """The site's languages besides the default one, whose reason lines a snapshot holds."""
+    return tuple(code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
 
 
 def snapshot_from(result: MatchResult, *, now: datetime) -> dict[str, Any]:
-    return {"version": SNAPSHOT_VERSION, "matched_at": now.isoformat(), **result.as_dict()}
+    """The stored snapshot: lines in the default language (Chinese: staff and the API read
+    them), each reason with its line in the other languages too, built now from the
+    same criteria, so the English results page shows English whatever language the
+    person submitted in (selectors.lead_results_context picks the page's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = result.as_dict(languages=other_languages())
+    return {"version": SNAPSHOT_VERSION, "matched_at": now.isoformat(), **data}
 
 
 def lead_match_store(
@@ -132,13 +148,16 @@ def leads_flag_for_carrier(*, carrier_id: int, now: datetime | None = None) -> i
         match = score_carrier(need_spec_for_lead(lead), facts, park, config)
         if match.failures or match.score < FLAG_MIN_SCORE:
             continue
+        # For the lead's owners (the staff side is Chinese only).
+        with translation.override(settings.LANGUAGE_CODE):
+            reasons = match.as_dict()["reasons"]
         with transaction.atomic():
             flag, was_created = LeadCarrierFlag.objects.get_or_create(
                 lead=lead,
                 carrier=carrier,
                 defaults={
                     "score": Decimal(str(round(match.score, 1))),
-                    "reasons": match.as_dict()["reasons"],
+                    "reasons": reasons,
                 },
             )
             if was_created:

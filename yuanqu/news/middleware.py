@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-ARTICLE_PATH = re.compile(r"^/news/\d+/(?:[-a-z0-9]+/)?$")
+ARTICLE_PATH = re.compile(r"^(?:/en)?/news/\d+/(?:[-a-z0-9]+/)?$")  # Chinese or English page
 RESPONSE_KEY = "news:response:{version}:{path}"
 
 

@@ -6,7 +6,16 @@ from django.urls import NoReverseMatch, reverse
 from yuanqu.news.models import Article, Category
 
 
-class StaticSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    """Pages offered in Chinese and English: each listed in both, with hreflang alternates
+    (x-default: the Chinese page, the site's default language)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticSitemap(BilingualSitemap):
     changefreq = "daily"
     priority = 0.8
 
@@ -18,6 +27,9 @@ class StaticSitemap(Sitemap):
 
 
 class ArticleSitemap(Sitemap):
+    """Chinese only: an article's English page is its text in the English chrome, and names
+    the Chinese page as canonical."""
+
     changefreq = "weekly"
     priority = 0.6
     limit = 5000
@@ -33,7 +45,7 @@ class ArticleSitemap(Sitemap):
         return item.updated_at
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(BilingualSitemap):
     changefreq = "daily"
     priority = 0.5
 
@@ -41,7 +53,7 @@ class CategorySitemap(Sitemap):
         return Category.objects.all()
 
 
-class _ModelSitemap(Sitemap):
+class _ModelSitemap(BilingualSitemap):
     changefreq = "weekly"
     priority = 0.5
     limit = 5000

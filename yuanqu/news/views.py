@@ -14,14 +14,17 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from yuanqu.core import search as search_engine
+from yuanqu.core.context_processors import site_name
 from yuanqu.news import selectors
 from yuanqu.news.middleware import page_cache_version
 from yuanqu.news.models import Article, Category
@@ -34,7 +37,11 @@ class HtmxHttpRequest(HttpRequest):
 
 PER_PAGE = 15
 SEARCH_PER_PAGE = 10
-SEARCH_KINDS = {"article": "资讯", "park": "园区", "carrier": "载体"}
+SEARCH_KINDS = {
+    "article": gettext_lazy("资讯"),
+    "park": gettext_lazy("园区"),
+    "carrier": gettext_lazy("载体"),
+}
 
 
 def absolute(path: str) -> str:
@@ -132,8 +139,8 @@ def _json_ld(article: Article, canonical: str) -> str:
         "headline": article.title[:110],
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat() if article.updated_at else None,
-        "author": {"@type": "Person", "name": article.author or settings.SITE_NAME},
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+        "author": {"@type": "Person", "name": article.author or site_name()},
+        "publisher": {"@type": "Organization", "name": site_name()},
         "mainEntityOfPage": canonical,
         "articleSection": article.category.name,
     }
@@ -152,7 +159,7 @@ def _need_form_url(article: Article, parks: list, industries: list) -> str:
     if industries:
         params["industry"] = industries[0].code
     params["source"] = reverse("news:article", kwargs={"pk": article.pk})
-    return "/needs/new/?" + urlencode(params)
+    return reverse("leads:new") + "?" + urlencode(params)
 
 
 def _article_extras(article: Article, *, preview: bool) -> dict:
@@ -164,7 +171,10 @@ def _article_extras(article: Article, *, preview: bool) -> dict:
     """
     from yuanqu.news.content import excerpt, html_to_text
 
-    canonical = absolute(article.get_absolute_url())
+    # Articles are written in Chinese: an English page (the same text in the English
+    # chrome) names the Chinese one as canonical and offers no hreflang alternates.
+    with translation.override(settings.LANGUAGE_CODE):
+        canonical = absolute(article.get_absolute_url())
     parks = list(article.parks.all())
     industries = list(article.industries.all())
     context = {
@@ -172,7 +182,7 @@ def _article_extras(article: Article, *, preview: bool) -> dict:
         "category": article.category,
         "preview": preview,
         "feed_url": reverse("news:category_feed", kwargs={"slug": article.category.slug}),
-        "SITE_NAME": settings.SITE_NAME,
+        "SITE_NAME": site_name(),
         "SITE_URL": settings.SITE_URL,
         "tags": list(article.tags.all()),
         "parks": parks,
@@ -208,7 +218,7 @@ def _article_context(article: Article, *, preview: bool) -> dict:
             full = selectors.article_get_for_preview(pk=article.pk) or article
             extras = _article_extras(full, preview=False)
             cache.set(key, extras, selectors.cache_seconds_until_next_publication())
-    return {"article": article, "preview": preview, **extras}
+    return {"article": article, "preview": preview, "content_in_chinese_only": True, **extras}
 
 
 @require_GET
@@ -381,7 +391,12 @@ def site_search(request: HtmxHttpRequest) -> HttpResponse:
         "categories": categories,
         "category": category,
         "since": since,
-        "since_choices": [("", "不限"), ("7", "一周内"), ("30", "一月内"), ("365", "一年内")],
+        "since_choices": [
+            ("", _("不限")),
+            ("7", _("一周内")),
+            ("30", _("一月内")),
+            ("365", _("一年内")),
+        ],
         "date_from": request.GET.get("from", "")[:10]
         if _parse_date(request.GET.get("from"))
         else "",

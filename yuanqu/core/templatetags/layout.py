@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from yuanqu.core.context_processors import site_name
+
 register = template.Library()
 
 # What the fragments may read; each value is part of the memo key.
@@ -27,6 +29,7 @@ _fragments: dict[tuple, SafeString] = {}
 @register.simple_tag
 def layout_fragment(template_name: str) -> SafeString:
     values = {name: getattr(settings, name, "") for name in FRAGMENT_SETTINGS}
+    values["SITE_NAME"] = site_name()
     key = (template_name, get_language(), *values.values())
     html = _fragments.get(key)
     if html is None:

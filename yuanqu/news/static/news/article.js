@@ -10,7 +10,7 @@
     button.addEventListener("click", function () {
       var input = document.getElementById(button.getAttribute("data-copy-target"));
       var status = document.querySelector("[data-copy-status]");
-      var done = function () { if (status) { status.textContent = "已复制"; } };
+      var done = function () { if (status) { status.textContent = status.getAttribute("data-copy-status"); } };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(input.value).then(done);
       } else { input.select(); document.execCommand("copy"); done(); }
