@@ -14,8 +14,9 @@ def html_lang() -> str:
 
 @register.simple_tag(takes_context=True)
 def language_versions(context) -> list[languages.LanguageVersion]:
-    """This page in each language (see core.languages); a page may set `single_language`."""
+    """This page in each language (see core.languages)."""
     request = context.get("request")
-    if request is None or context.get("single_language"):
+    match = getattr(request, "resolver_match", None)
+    if match is None:  # an error page rendered before resolving, or no request
         return []
-    return languages.language_versions(request.get_full_path())
+    return languages.language_versions(request.get_full_path(), match.namespace)

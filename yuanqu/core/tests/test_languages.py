@@ -116,3 +116,23 @@ def test_english_amounts_are_in_cny_millions():
             "CNY 500k",
         )
     assert format_money_cn(3200) == "3,200万元"
+
+
+def test_a_page_outside_the_public_site_has_no_language_versions():
+    from yuanqu.core.languages import language_versions
+
+    assert language_versions("/workbench/leads/", "workbench") == []
+
+
+def test_an_english_path_maps_back_to_its_unprefixed_chinese_path():
+    from django.utils import translation
+
+    from yuanqu.core.languages import language_versions
+
+    with translation.override("en"):
+        versions = language_versions("/en/carriers/?kind=factory", "listings")
+
+    assert [(v.code, v.path, v.current) for v in versions] == [
+        ("zh-hans", "/carriers/?kind=factory", False),
+        ("en", "/en/carriers/?kind=factory", True),
+    ]
