@@ -3,6 +3,14 @@
 (function () {
   "use strict";
 
+  // Leaflet finds its marker images from its stylesheet's URL, which fails once the static
+  // files carry content hashes (marker-icon.<hash>.png): point it at the images folder,
+  // next to this script's own static folder (/static/js/… → /static/vendor/leaflet/images/).
+  var script = document.currentScript;
+  if (script && window.L) {
+    L.Icon.Default.imagePath = script.src.replace(/js\/[^/]*$/, "vendor/leaflet/images/");
+  }
+
   function tiles(settings) {
     return L.tileLayer(settings.tileUrl, { attribution: settings.attribution, maxZoom: 18 });
   }

@@ -169,6 +169,18 @@ def test_the_map_shows_markers_for_the_same_result_set(live_server, laptop_page,
     laptop_page.screenshot(path=str(screenshot_dir / "journey2-map-laptop.png"), full_page=True)
 
 
+def test_a_carrier_page_map_draws_its_marker_image(live_server, laptop_page):
+    # Leaflet is pointed at its images folder: with hashed static names (production) its own
+    # detection from the stylesheet asked for /carriers/<id>/marker-icon.png.
+    catalogue = seed_catalogue(fitting=1, near_misses=False, contrast=False)
+    laptop_page.goto(f"{live_server.url}/carriers/{catalogue.fitting[0].pk}/")
+    marker = laptop_page.locator(".lst-map img.leaflet-marker-icon")
+    marker.wait_for()
+
+    assert "/static/vendor/leaflet/images/marker-icon" in (marker.get_attribute("src") or "")
+    assert marker.evaluate("img => img.complete && img.naturalWidth > 0")
+
+
 def test_the_back_button_returns_to_the_previous_filter_state(live_server, laptop_page):
     # Given the consultant ticked 厂房 and then 出租
     seed_catalogue(fitting=10)
