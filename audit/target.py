@@ -30,6 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 AUDIT_DIR = Path(os.environ.get("AUDIT_DIR", ROOT / "var/audit"))
 SITE_DIR = AUDIT_DIR / "site"
+MAIL_DIR = SITE_DIR / "mail"  # the e-mails the site sent (file-based backend)
 TOOLS_DIR = AUDIT_DIR / "tools"
 PORT = int(os.environ.get("AUDIT_PORT", "18300"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -56,7 +57,8 @@ def site_env(**extra: str) -> dict[str, str]:
         YUANQU_VAR_DIR=str(SITE_DIR), DEBUG="0", SECRET_KEY=secret.read_text(),
         ALLOWED_HOSTS="127.0.0.1,localhost", SITE_URL=BASE, REDIS_URL=REDIS_URL,
         SECURE_COOKIES="0", LEAD_RATE_LIMITS="0", AXES_ENABLED="0", API_ANON_RATE="100000/m",
-        LOG_LEVEL="INFO",
+        LOG_LEVEL="INFO", EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(MAIL_DIR),
     )  # fmt: skip
     env.update(extra)
     return env
@@ -263,6 +265,29 @@ class Client:
 
     def post(self, path: str, fields: Any) -> Response:
         return self.request(path, urllib.parse.urlencode(fields, doseq=True).encode())
+
+    def post_file(
+        self, path: str, fields: dict[str, Any], name: str, filename: str, content: bytes
+    ) -> Response:
+        """A multipart/form-data POST with one file, as a browser sends an upload form."""
+        boundary = f"----audit{secrets.token_hex(12)}"
+        parts: list[bytes] = []
+        for key, value in fields.items():
+            for item in value if isinstance(value, list) else [value]:
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+                    f"{item}\r\n".encode()
+                )
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+        parts.append(f"--{boundary}--\r\n".encode())
+        return self.request(
+            path, b"".join(parts), {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
 
     def form(self, path: str, contains: str = "csrfmiddlewaretoken") -> tuple[Response, Form]:
         """The first form on the page at `path` whose fields include `contains`."""

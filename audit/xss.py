@@ -1,7 +1,9 @@
 """XSS audit: every payload of xss_payloads.txt stored through the site's own forms (need form,
 follow-up notes, carrier fields, paste-an-ad, article fields in the admin, enterprise and
-project fields, saved-search labels) and reflected through query parameters, then every page
-that shows them opened in Chromium with traps:
+project fields, saved-search labels, an Excel file through the carrier import) and reflected
+through query parameters, then every page that shows them opened in Chromium with traps (and
+every HTML part of the e-mails the site sent meanwhile; the audit fails when no e-mail carried
+a payload):
 
 - executed: a JavaScript dialog opened (each payload calls alert(<its number>));
 - blocked by CSP only: the console reports a Content Security Policy refusal, i.e. markup got
@@ -179,6 +181,52 @@ def store_saved_searches(plan: Plan, items: list[tuple[int, str]]) -> None:
         plan.public_pages.append(form_path)  # the label is shown above the form
 
 
+def store_carrier_import(plan: Plan, staff: Client, items: list[tuple[int, str]]) -> None:
+    """One Excel file through the carrier import form, a row per payload, the payload in every
+    text column it fits (the import saves all rows or none, so a too long value is left out)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from yuanqu.listings.importing import COLUMNS
+    from yuanqu.listings.models import Carrier
+    from yuanqu.parks.models import Park
+
+    park = Park.objects.filter(is_active=True).order_by("pk").first()
+    assert park is not None, "the demo data has parks"
+    fixed = {"park": park.name, "kind": "厂房", "deal": "出租", "building_area_m2": "1000",
+             "price_negotiable": "是"}  # fmt: skip
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append([header for header, *_ in COLUMNS])
+    for n, payload in items:
+        value = marked(n, payload)
+        row = []
+        for _header, name, kind, _example in COLUMNS:
+            limit = getattr(Carrier._meta.get_field(name), "max_length", None) or 100_000
+            if kind == "text":
+                row.append(value if len(value) <= limit else f"导入{n}//xss{n:02d}")
+            else:
+                row.append(fixed.get(name, ""))
+        sheet.append(row)
+    content = io.BytesIO()
+    workbook.save(content)
+    before = set(Carrier.objects.values_list("pk", flat=True))
+    page, form = staff.form("/carriers/manage/import/", contains="publish")
+    staff.post_file(
+        urllib.parse.urljoin(page.url, form.action or page.url),
+        {**form.values(), "publish": "1"}, "file", "carriers.xlsx", content.getvalue(),
+    )  # fmt: skip
+    imported = Carrier.objects.exclude(pk__in=before)
+    for n, _payload in items:
+        carrier = next((c for c in imported if f"xss{n:02d}" in c.description), None)
+        plan.count("载体导入(Excel)", carrier is not None and holds(Carrier, carrier.pk, n))
+        if carrier is not None:
+            plan.public_pages.append(f"/carriers/{carrier.pk}/")
+            plan.staff_pages.append(f"/carriers/manage/{carrier.pk}/")
+
+
 def plan_all(staff: Client) -> Plan:
     from yuanqu.enterprises.models import Enterprise
     from yuanqu.listings.models import Carrier
@@ -213,6 +261,10 @@ def plan_all(staff: Client) -> Plan:
         items,
     )  # fmt: skip
     store_saved_searches(plan, items)
+    store_carrier_import(plan, staff, items)
+    # The e-mails those inputs cause (lead notices, subscription confirmations) are sent by
+    # the task worker: one batch run sends them into the file-based backend.
+    target.manage("db_worker", "--batch", "--no-startup-delay")
     for n, payload in items:
         quoted = urllib.parse.quote(marked(n, payload))
         plan.public_pages += [f"/search/?q={quoted}", f"/carriers/?q={quoted}",
@@ -232,6 +284,41 @@ def plan_all(staff: Client) -> Plan:
 
 
 @dataclass
+class Mail:
+    """The e-mails the site sent during the audit (file-based backend): an e-mail can carry a
+    payload (a lead's company, a subscription's label) to a mail client."""
+
+    messages: int = 0
+    carrying_payloads: int = 0
+    html_parts: list[str] = field(default_factory=list)  # opened in Chromium like pages
+
+
+def read_mail() -> Mail:
+    import email
+    from email import policy
+
+    mail = Mail()
+    for path in sorted(target.MAIL_DIR.glob("*.log")):
+        # The backend appends each message followed by a line of 79 dashes.
+        for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if not raw.strip():
+                continue
+            message = email.message_from_bytes(raw, policy=policy.default)
+            mail.messages += 1
+            text = ""
+            for part in message.walk():
+                if part.is_multipart():
+                    continue
+                content = part.get_content()
+                text += str(content)
+                if part.get_content_type() == "text/html":
+                    mail.html_parts.append(str(content))
+            if re.search(r"xss\d\d", f"{message['Subject']}{text}"):
+                mail.carrying_payloads += 1
+    return mail
+
+
+@dataclass
 class Traps:
     executed: list[dict[str, str]] = field(default_factory=list)
     csp_blocked: list[dict[str, str]] = field(default_factory=list)
@@ -240,7 +327,7 @@ class Traps:
     pages: int = 0
 
 
-def inspect(plan: Plan, staff: Client) -> Traps:
+def inspect(plan: Plan, staff: Client, mail: Mail) -> Traps:
     from playwright.sync_api import sync_playwright
 
     traps = Traps()
@@ -291,6 +378,12 @@ def inspect(plan: Plan, staff: Client) -> Traps:
             visit(visitor_page, url)
         for url in dict.fromkeys(plan.staff_pages + plan.public_pages):
             visit(admin_page, url)
+        for number, html in enumerate(mail.html_parts, start=1):
+
+            def show(page: Any, html: str = html) -> None:
+                page.set_content(html, wait_until="load")
+
+            visit(visitor_page, f"/#e-mail-{number}", show)  # the site's origin, as a webmail
         for url, field_name, button, value in plan.browser_forms:
 
             def paste(
@@ -309,7 +402,8 @@ def run(report_dir: Path) -> tuple[bool, str]:
     staff = Client()
     staff.login(*ADMIN, totp_key=target.admin_totp_key())
     plan = plan_all(staff)
-    traps = inspect(plan, staff)
+    mail = read_mail()
+    traps = inspect(plan, staff, mail)
     report = {
         "payloads": len(plan.items),
         "inputs": {name: f"{plan.stored[name]}/{plan.attempted[name]}" for name in plan.stored},
@@ -321,6 +415,11 @@ def run(report_dir: Path) -> tuple[bool, str]:
             "/workbench/enterprises/?q",
         ],  # fmt: skip
         "pages_opened": traps.pages,
+        "emails": {
+            "sent": mail.messages,
+            "carrying_payloads": mail.carrying_payloads,
+            "html_parts_opened": len(mail.html_parts),
+        },
         "executed": traps.executed,
         "csp_blocked": traps.csp_blocked,
         "active_markup": traps.active_markup,
@@ -328,12 +427,16 @@ def run(report_dir: Path) -> tuple[bool, str]:
     }
     (report_dir / "xss.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     empty = [name for name, stored in plan.stored.items() if stored == 0]
+    if not mail.carrying_payloads:
+        empty.append("e-mails")
     ok = not (traps.executed or traps.csp_blocked or traps.active_markup or empty)
     ok = ok and not traps.failed_pages
     line = (
         f"{len(plan.items)} payloads through {len(plan.stored)} inputs and 5 reflected "
         f"parameters, {traps.pages} page loads in Chromium: {len(traps.executed)} executed, "
-        f"{len(traps.csp_blocked)} stopped only by CSP, {len(traps.active_markup)} active markup"
+        f"{len(traps.csp_blocked)} stopped only by CSP, {len(traps.active_markup)} active markup; "
+        f"{mail.carrying_payloads} of {mail.messages} e-mails sent carried payloads, "
+        f"{len(mail.html_parts)} HTML parts among them (the rest is plain text)"
     )
     if empty:
         line += f"; nothing stored through {', '.join(empty)}"
