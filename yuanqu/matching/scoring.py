@@ -867,28 +867,27 @@ def _location(
     config: MatchConfig,
 ) -> Criterion:
     score = location_score(need, park_id, region_code, latitude, longitude, config)
-    # A carrier whose park is not in the active list has no place name here: say the rest.
+
+    def line(
+        with_where: str, without: str, values: Callable[[], dict[str, str]] = dict
+    ) -> Callable[[], str]:
+        # A carrier whose park is not in the active list has no place name here: say the rest.
+        # Built when shown, like every line (its values too: fmt is not free in the ranking).
+        return lambda: _(with_where if where else without) % {"where": where, **values()}
+
     if str(park_id) in need.wanted_park_ids:
         return Criterion(
             "location",
             score,
             "ok",
-            lambda: (
-                _("位于 %(where)s,在您意向的园区内") % {"where": where}
-                if where
-                else _("在您意向的园区内")
-            ),
+            line(gettext_noop("位于 %(where)s,在您意向的园区内"), gettext_noop("在您意向的园区内")),
         )
     if region_code and region_code in need.wanted_region_codes:
         return Criterion(
             "location",
             score,
             "ok",
-            lambda: (
-                _("位于 %(where)s,在您意向的区县内") % {"where": where}
-                if where
-                else _("在您意向的区县内")
-            ),
+            line(gettext_noop("位于 %(where)s,在您意向的区县内"), gettext_noop("在您意向的区县内")),
         )
     nearest = nearest_place(need, latitude, longitude)
     if nearest is None:
@@ -896,11 +895,7 @@ def _location(
             "location",
             score,
             "fail",
-            lambda: (
-                _("位于 %(where)s,不在您意向的地区") % {"where": where}
-                if where
-                else _("不在您意向的地区")
-            ),
+            line(gettext_noop("位于 %(where)s,不在您意向的地区"), gettext_noop("不在您意向的地区")),
         )
     km, place = nearest
     # A park placed at its county's centre: the distance is only as good as that.
@@ -916,10 +911,7 @@ def _location(
         "location",
         score,
         "fail",
-        lambda: (
-            _(with_where if where else without)
-            % {"where": where, "place": place.name, "km": fmt(km, 0)}
-        ),
+        line(with_where, without, lambda: {"place": place.name, "km": fmt(km, 0)}),
     )
 
 
