@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -368,3 +369,10 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     MEDIA_ROOT = VAR_DIR / "test-media"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # A file, not Django's shared in-memory database: with one in memory the live server
+        # hands its single connection to every request thread, so two requests at once (a
+        # double tap) interleave their transactions; with a file each thread has its own
+        # connection and the IMMEDIATE lock queues them, as in production. One per process,
+        # so two test runs on one machine do not share it; Django deletes it at the end.
+        DATABASES["default"]["TEST"] = {"NAME": VAR_DIR / f"test-{os.getpid()}.sqlite3"}
