@@ -164,6 +164,18 @@ def test_the_english_need_results_page_has_no_untranslated_interface_text(client
     assert chinese_left_in(page.content.decode()) == []
 
 
+def test_the_english_need_results_page_says_how_many_submissions_were_merged(
+    client, english_content
+):
+    lead = Lead.objects.create(
+        kind="factory", deal="rent", mobile="13812341234", submission_count=3
+    )
+
+    page = client.get(f"/en/needs/r/{lead.access_token}/")
+
+    assert "3 submissions merged" in page.content.decode()
+
+
 def test_an_english_404_page_has_no_untranslated_interface_text(client, english_content):
     response = client.get("/en/no-such-page/")
 
