@@ -150,6 +150,7 @@ class Form:
     fields: list[tuple[str, str]] = field(default_factory=list)
     text_fields: list[str] = field(default_factory=list)  # free-text inputs and textareas
     max_lengths: dict[str, int] = field(default_factory=dict)
+    file_fields: list[str] = field(default_factory=list)  # not submitted by values()
 
     def values(self) -> dict[str, list[str]]:
         merged: dict[str, list[str]] = {}
@@ -186,7 +187,9 @@ class FormParser(html.parser.HTMLParser):
             if kind in {"checkbox", "radio"}:
                 if "checked" in attrs:
                     form.fields.append((name, attrs.get("value", "on")))
-            elif kind not in {"submit", "button", "file", "image", "reset"}:
+            elif kind == "file":
+                form.file_fields.append(name)
+            elif kind not in {"submit", "button", "image", "reset"}:
                 form.fields.append((name, attrs.get("value", "")))
                 # Free text only: not a number or code field, nor a bot trap kept out of tab order.
                 free = (
@@ -293,7 +296,7 @@ class Client:
         """The first form on the page at `path` whose fields include `contains`."""
         page = self.get(path)
         for form in forms_of(page.text):
-            if any(name == contains for name, _value in form.fields):
+            if contains in form.file_fields or any(name == contains for name, _ in form.fields):
                 return page, form
         raise LookupError(f"no form with {contains!r} on {path} ({page.status})")
 

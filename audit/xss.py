@@ -1,9 +1,11 @@
 """XSS audit: every payload of xss_payloads.txt stored through the site's own forms (need form,
 follow-up notes, carrier fields, paste-an-ad, article fields in the admin, enterprise and
-project fields, saved-search labels, an Excel file through the carrier import) and reflected
-through query parameters, then every page that shows them opened in Chromium with traps (and
-every HTML part of the e-mails the site sent meanwhile; the audit fails when no e-mail carried
-a payload):
+project fields, saved-search labels, Excel files through the carrier and enterprise imports,
+indicator import file names) and reflected through query parameters and through the error
+reports of the enterprise and indicator imports (files uploaded in Chromium whose bad cells
+hold the payloads), then every page that shows them opened in Chromium with traps (and every
+HTML part of the e-mails the site sent meanwhile; the audit fails when no e-mail carried a
+payload, or when an import's error report echoed none):
 
 - executed: a JavaScript dialog opened (each payload calls alert(<its number>));
 - blocked by CSP only: the console reports a Content Security Policy refusal, i.e. markup got
@@ -30,6 +32,7 @@ from target import ADMIN, Client, Form
 from yuanqu.core.pdf import CHROMIUM_ARGS
 
 PAYLOAD_FILE = Path(__file__).with_name("xss_payloads.txt")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Fields a payload cannot pass validation in, by design (codes with a checked format).
 CODED_FIELDS = re.compile(
     r"credit_code|industry_code|mobile|email|idempotency|csrf|token|qs$|slug|url$|published_at"
@@ -86,6 +89,9 @@ class Plan:
     public_pages: list[str] = field(default_factory=list)
     staff_pages: list[str] = field(default_factory=list)
     browser_forms: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # (form page, label, file name, .xlsx bytes): uploaded in Chromium, the report inspected.
+    browser_uploads: list[tuple[str, str, str, bytes]] = field(default_factory=list)
+    upload_pages: list[str] = field(default_factory=list)  # opened after the uploads
 
     def count(self, input_name: str, stored: bool) -> None:
         self.attempted[input_name] = self.attempted.get(input_name, 0) + 1
@@ -184,22 +190,12 @@ def store_saved_searches(plan: Plan, items: list[tuple[int, str]]) -> None:
 def store_carrier_import(plan: Plan, staff: Client, items: list[tuple[int, str]]) -> None:
     """One Excel file through the carrier import form, a row per payload, the payload in every
     text column it fits (the import saves all rows or none, so a too long value is left out)."""
-    import io
-
-    from openpyxl import Workbook
-
     from yuanqu.listings.importing import COLUMNS
     from yuanqu.listings.models import Carrier
-    from yuanqu.parks.models import Park
 
-    park = Park.objects.filter(is_active=True).order_by("pk").first()
-    assert park is not None, "the demo data has parks"
-    fixed = {"park": park.name, "kind": "厂房", "deal": "出租", "building_area_m2": "1000",
-             "price_negotiable": "是"}  # fmt: skip
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append([header for header, *_ in COLUMNS])
+    fixed = {"park": first_park().name, "kind": "厂房", "deal": "出租",
+             "building_area_m2": "1000", "price_negotiable": "是"}  # fmt: skip
+    rows = []
     for n, payload in items:
         value = marked(n, payload)
         row = []
@@ -209,14 +205,13 @@ def store_carrier_import(plan: Plan, staff: Client, items: list[tuple[int, str]]
                 row.append(value if len(value) <= limit else f"导入{n}//xss{n:02d}")
             else:
                 row.append(fixed.get(name, ""))
-        sheet.append(row)
-    content = io.BytesIO()
-    workbook.save(content)
+        rows.append(row)
+    content = xlsx({"Sheet": [[header for header, *_ in COLUMNS], *rows]})
     before = set(Carrier.objects.values_list("pk", flat=True))
     page, form = staff.form("/carriers/manage/import/", contains="publish")
     staff.post_file(
         urllib.parse.urljoin(page.url, form.action or page.url),
-        {**form.values(), "publish": "1"}, "file", "carriers.xlsx", content.getvalue(),
+        {**form.values(), "publish": "1"}, "file", "carriers.xlsx", content,
     )  # fmt: skip
     imported = Carrier.objects.exclude(pk__in=before)
     for n, _payload in items:
@@ -225,6 +220,105 @@ def store_carrier_import(plan: Plan, staff: Client, items: list[tuple[int, str]]
         if carrier is not None:
             plan.public_pages.append(f"/carriers/{carrier.pk}/")
             plan.staff_pages.append(f"/carriers/manage/{carrier.pk}/")
+
+
+def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """An .xlsx file with these sheets (title → rows)."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    content = io.BytesIO()
+    workbook.save(content)
+    return content.getvalue()
+
+
+def first_park() -> Any:
+    from yuanqu.parks.models import Park
+
+    park = Park.objects.filter(is_active=True).order_by("pk").first()
+    assert park is not None, "the demo data has parks"
+    return park
+
+
+def store_enterprise_import(plan: Plan, staff: Client, items: list[tuple[int, str]]) -> None:
+    """One Excel file through the enterprise import, a row per payload (a new firm with a
+    valid credit code), the payload in every text column it fits."""
+    from yuanqu.enterprises import credit_code
+    from yuanqu.enterprises.importing import COLUMNS
+    from yuanqu.enterprises.models import Enterprise
+
+    park = first_park()
+    rows = []
+    for n, payload in items:
+        value = marked(n, payload)
+        code = credit_code.complete(f"91320301X{n:07d}")
+        fixed = {"park": park.name, "credit_code": code}
+        row = []
+        for _header, name, kind, _example in COLUMNS:
+            limit = getattr(Enterprise._meta.get_field(name), "max_length", None) or 100_000
+            if kind == "text":
+                row.append(value if len(value) <= limit else f"导入{n}//xss{n:02d}")
+            else:
+                row.append(fixed.get(name, ""))
+        rows.append(row)
+    content = xlsx({"企业": [[header for header, *_ in COLUMNS], *rows]})
+    page, form = staff.form("/workbench/enterprises/import/", contains="file")
+    staff.post_file(
+        urllib.parse.urljoin(page.url, form.action or page.url), form.values(), "file",
+        "enterprises.xlsx", content,
+    )  # fmt: skip
+    for n, _payload in items:
+        enterprise = Enterprise.objects.filter(name__contains=f"xss{n:02d}").first()
+        plan.count(
+            "企业导入(Excel)", enterprise is not None and holds(Enterprise, enterprise.pk, n)
+        )
+        if enterprise is not None:
+            plan.staff_pages.append(f"/workbench/enterprises/{enterprise.pk}/")
+
+
+def plan_import_reports(plan: Plan, items: list[tuple[int, str]]) -> None:
+    """Files whose bad cells hold the payloads, for Chromium to upload: the error reports
+    quote the cells (an unknown park, text where a date or a number belongs, an unknown
+    indicator column). Plus indicator imports that succeed under a payload as the file name
+    (shown in the import history); a name loses what precedes a slash, so only payloads
+    without one are sent that way."""
+    from yuanqu.enterprises.importing import COLUMNS
+    from yuanqu.indicators.models import Indicator
+
+    park = first_park()
+    indicator = Indicator.objects.order_by("pk").first()
+    assert indicator is not None, "the migrations create the standard indicators"
+    headers = [header for header, *_ in COLUMNS]
+    bad_enterprises = [headers]
+    extra_columns = [marked(n, payload) for n, payload in items[:5]]
+    bad_indicators: list[list[Any]] = [["园区", indicator.name, *extra_columns]]
+    for n, payload in items:
+        value = marked(n, payload)
+        by_header = {"所在园区": value, "企业名称": f"企业{n}", "统一社会信用代码": "9132",
+                     "行业代码": value, "高企认定日期": value, "四上类型": value}  # fmt: skip
+        bad_enterprises.append([by_header.get(header, "") for header in headers])
+        bad_indicators.append([value, value])
+    plan.browser_uploads += [
+        ("/workbench/enterprises/import/", "企业导入错误报告", "enterprises.xlsx",
+         xlsx({"企业": bad_enterprises})),
+        ("/dashboard/import/", "指标导入错误报告", "indicators.xlsx",
+         xlsx({"2026-06": bad_indicators})),
+    ]  # fmt: skip
+    for n, payload in items:
+        if "/" not in payload and "\\" not in payload:
+            # A new value each time: an import that changes nothing records no batch.
+            changed = xlsx({"2026-01": [["园区", indicator.name], [park.name, n]]})
+            plan.browser_uploads.append(
+                ("/dashboard/import/", "", f"{payload}xss{n:02d}.xlsx", changed)
+            )
+    plan.upload_pages.append("/dashboard/import/")
 
 
 def plan_all(staff: Client) -> Plan:
@@ -262,6 +356,8 @@ def plan_all(staff: Client) -> Plan:
     )  # fmt: skip
     store_saved_searches(plan, items)
     store_carrier_import(plan, staff, items)
+    store_enterprise_import(plan, staff, items)
+    plan_import_reports(plan, items)
     # The e-mails those inputs cause (lead notices, subscription confirmations) are sent by
     # the task worker: one batch run sends them into the file-based backend.
     target.manage("db_worker", "--batch", "--no-startup-delay")
@@ -325,6 +421,8 @@ class Traps:
     active_markup: list[dict[str, str]] = field(default_factory=list)
     failed_pages: list[dict[str, str]] = field(default_factory=list)
     pages: int = 0
+    # label of an upload whose error report must quote payloads → how many markers it showed
+    reports_echoing: dict[str, int] = field(default_factory=dict)
 
 
 def inspect(plan: Plan, staff: Client, mail: Mail) -> Traps:
@@ -394,16 +492,36 @@ def inspect(plan: Plan, staff: Client, mail: Mail) -> Traps:
                 page.wait_for_load_state("load")
 
             visit(admin_page, url, paste)
+        for url, label, file_name, content in plan.browser_uploads:
+
+            def upload(
+                page: Any, label: str = label, file_name: str = file_name, content: bytes = content
+            ) -> None:
+                form = page.locator("form:has(input[type=file])")
+                form.locator("input[type=file]").set_input_files(
+                    files=[{"name": file_name, "mimeType": XLSX, "buffer": content}]
+                )
+                form.locator("button[type=submit]").click()
+                page.wait_for_load_state("load")
+                if label:
+                    traps.reports_echoing[label] = page.content().count("//xss")
+
+            visit(admin_page, url, upload)
+        for url in dict.fromkeys(plan.upload_pages):
+            visit(admin_page, url)  # what the uploads stored (the import history)
         browser.close()
     return traps
 
 
 def run(report_dir: Path) -> tuple[bool, str]:
+    from yuanqu.indicators.models import ImportBatch
+
     staff = Client()
     staff.login(*ADMIN, totp_key=target.admin_totp_key())
     plan = plan_all(staff)
     mail = read_mail()
     traps = inspect(plan, staff, mail)
+    batches = ImportBatch.objects.filter(filename__contains="xss").count()
     report = {
         "payloads": len(plan.items),
         "inputs": {name: f"{plan.stored[name]}/{plan.attempted[name]}" for name in plan.stored},
@@ -414,6 +532,11 @@ def run(report_dir: Path) -> tuple[bool, str]:
             "/workbench/leads/?q",
             "/workbench/enterprises/?q",
         ],  # fmt: skip
+        "import_error_reports": {
+            label: f"{echoed} payload markers quoted"
+            for label, echoed in traps.reports_echoing.items()
+        },
+        "indicator_imports_named_by_payloads": batches,
         "pages_opened": traps.pages,
         "emails": {
             "sent": mail.messages,
@@ -429,11 +552,15 @@ def run(report_dir: Path) -> tuple[bool, str]:
     empty = [name for name, stored in plan.stored.items() if stored == 0]
     if not mail.carrying_payloads:
         empty.append("e-mails")
+    empty += [label for label, echoed in traps.reports_echoing.items() if not echoed]
+    if not batches:
+        empty.append("指标导入文件名")
     ok = not (traps.executed or traps.csp_blocked or traps.active_markup or empty)
     ok = ok and not traps.failed_pages
     line = (
-        f"{len(plan.items)} payloads through {len(plan.stored)} inputs and 5 reflected "
-        f"parameters, {traps.pages} page loads in Chromium: {len(traps.executed)} executed, "
+        f"{len(plan.items)} payloads through {len(plan.stored)} inputs, 5 reflected "
+        f"parameters and {len(traps.reports_echoing)} import error reports "
+        f"({batches} indicator imports named by a payload), {traps.pages} page loads in Chromium: {len(traps.executed)} executed, "
         f"{len(traps.csp_blocked)} stopped only by CSP, {len(traps.active_markup)} active markup; "
         f"{mail.carrying_payloads} of {mail.messages} e-mails sent carried payloads, "
         f"{len(mail.html_parts)} HTML parts among them (the rest is plain text)"

@@ -41,3 +41,13 @@ def test_free_text_fields_leave_out_numbers_codes_and_bot_traps():
 
     assert form.text_fields == ["company", "need_text"]
     assert form.max_lengths == {"company": 100, "need_text": 2000}
+
+
+def test_a_file_input_is_known_by_name_but_not_submitted_as_a_value():
+    (form,) = forms_of(
+        '<form method="post" enctype="multipart/form-data"><input type="hidden" '
+        'name="csrfmiddlewaretoken" value="abc"><input type="file" name="file"></form>'
+    )
+
+    assert form.file_fields == ["file"]
+    assert form.values() == {"csrfmiddlewaretoken": ["abc"]}
