@@ -187,6 +187,24 @@ def store_saved_searches(plan: Plan, items: list[tuple[int, str]]) -> None:
         plan.public_pages.append(form_path)  # the label is shown above the form
 
 
+def import_row(
+    model: Any, columns: list[tuple[str, str, str, str]], n: int, payload: str,
+    fixed: dict[str, str],
+) -> list[str]:  # fmt: skip
+    """One spreadsheet row of an import (columns as (header, field, kind, example)): the
+    payload in every text column it fits, a short marked text where it is too long (the
+    imports save all rows or none), `fixed` values elsewhere."""
+    value = marked(n, payload)
+    row = []
+    for _header, name, kind, _example in columns:
+        if kind == "text":
+            limit = getattr(model._meta.get_field(name), "max_length", None) or 100_000
+            row.append(value if len(value) <= limit else f"导入{n}//xss{n:02d}")
+        else:
+            row.append(fixed.get(name, ""))
+    return row
+
+
 def store_carrier_import(plan: Plan, staff: Client, items: list[tuple[int, str]]) -> None:
     """One Excel file through the carrier import form, a row per payload, the payload in every
     text column it fits (the import saves all rows or none, so a too long value is left out)."""
@@ -195,17 +213,7 @@ def store_carrier_import(plan: Plan, staff: Client, items: list[tuple[int, str]]
 
     fixed = {"park": first_park().name, "kind": "厂房", "deal": "出租",
              "building_area_m2": "1000", "price_negotiable": "是"}  # fmt: skip
-    rows = []
-    for n, payload in items:
-        value = marked(n, payload)
-        row = []
-        for _header, name, kind, _example in COLUMNS:
-            limit = getattr(Carrier._meta.get_field(name), "max_length", None) or 100_000
-            if kind == "text":
-                row.append(value if len(value) <= limit else f"导入{n}//xss{n:02d}")
-            else:
-                row.append(fixed.get(name, ""))
-        rows.append(row)
+    rows = [import_row(Carrier, COLUMNS, n, payload, fixed) for n, payload in items]
     content = xlsx({"Sheet": [[header for header, *_ in COLUMNS], *rows]})
     before = set(Carrier.objects.values_list("pk", flat=True))
     page, form = staff.form("/carriers/manage/import/", contains="publish")
@@ -255,19 +263,19 @@ def store_enterprise_import(plan: Plan, staff: Client, items: list[tuple[int, st
     from yuanqu.enterprises.models import Enterprise
 
     park = first_park()
-    rows = []
-    for n, payload in items:
-        value = marked(n, payload)
-        code = credit_code.complete(f"91320301X{n:07d}")
-        fixed = {"park": park.name, "credit_code": code}
-        row = []
-        for _header, name, kind, _example in COLUMNS:
-            limit = getattr(Enterprise._meta.get_field(name), "max_length", None) or 100_000
-            if kind == "text":
-                row.append(value if len(value) <= limit else f"导入{n}//xss{n:02d}")
-            else:
-                row.append(fixed.get(name, ""))
-        rows.append(row)
+    rows = [
+        import_row(
+            Enterprise,
+            COLUMNS,
+            n,
+            payload,
+            {
+                "park": park.name,
+                "credit_code": credit_code.complete(f"91320301X{n:07d}"),
+            },
+        )  # fmt: skip
+        for n, payload in items
+    ]
     content = xlsx({"企业": [[header for header, *_ in COLUMNS], *rows]})
     page, form = staff.form("/workbench/enterprises/import/", contains="file")
     staff.post_file(
