@@ -34,6 +34,7 @@ MACHINERY = LinkVocabulary(
         ("machinery", "挖掘机械", ["挖掘机", "挖机"]),
         ("machinery", "铲土运输机械", ["装载机"]),
         ("pharma", "化学药制剂", ["创新药", "合成"]),
+        ("logistics", "港口物流", ["集装箱", "航线"]),
     ]
 )
 
@@ -184,6 +185,25 @@ def test_a_shared_chain_adds_the_chain_bonus():
     left, right = doc(1, "挖掘机出口"), doc(2, "装载机出口")
 
     assert link_bonus(left, right) == pytest.approx(CHAIN_BONUS)
+
+
+def test_the_main_chains_are_those_with_the_most_links():
+    made = make_doc(1, "集装箱航线开通", "首航装载了挖掘机", vocabulary=MACHINERY)
+
+    assert made.chains == {"logistics", "machinery"}
+    assert made.main_chains == {"logistics"}
+
+
+def test_a_link_the_title_names_counts_twice_for_the_main_chain():
+    made = make_doc(1, "挖掘机出口增长", "企业还布局了创新药", vocabulary=MACHINERY)
+
+    assert made.main_chains == {"machinery"}
+
+
+def test_a_chain_shared_outside_the_main_chains_earns_no_chain_bonus():
+    port = make_doc(1, "集装箱航线开通", "首航装载了挖掘机", vocabulary=MACHINERY)
+
+    assert link_bonus(port, doc(2, "挖掘机出口")) == pytest.approx(LINK_BONUS)
 
 
 def test_a_shared_link_adds_the_link_bonus_too():
