@@ -20,9 +20,9 @@ traditional variants are left out of the neighbour lists), text similarity alone
 near-duplicates: for each story, a hand-reworded version and the same text converted to
 traditional characters must rank first for the original, and the original first for them.
 Links come from the text only, as production derives them: parks named in it (the segmenter
-dictionary) and industrial-chain links whose keywords it contains — the chain templates are
+dictionary), industrial-chain links whose keywords it contains — the chain templates are
 read from yuanqu/chains/data/*.csv, the files `load_chains` puts in the database production
-reads. The items have no `parks`/`industries` fields: the industry bonus is not exercised, and
+reads — and the policy themes of yuanqu/news/data/themes.csv (`--no-themes`: without them). The items have no `parks`/`industries` fields: the industry bonus is not exercised, and
 parks come only from the names in the text.
 
 Speed (needs the 100k bench database from bench/bench_search.py): the full recompute over
@@ -39,6 +39,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,13 +52,15 @@ DATA_V2 = ROOT / "bench" / "data" / "related_topics_v2.json"
 DATA_V3 = ROOT / "bench" / "data" / "related_topics_v3.json"
 
 
-def template_vocabulary():
-    """The chain links of the repository's templates (what `load_chains` stores)."""
+def template_vocabulary(*, themes: bool = True):
+    """The chain links of the repository's templates (what `load_chains` stores) and, as
+    production adds them, the policy themes (`yuanqu/news/data/themes.csv`)."""
     from yuanqu.chains.loader import industry_codes, read_template, template_paths
     from yuanqu.news.related import LinkVocabulary
+    from yuanqu.news.themes import theme_links
 
     codes = industry_codes()
-    links = []
+    links: list[tuple[str, str, Iterable[str]]] = list(theme_links()) if themes else []
     for path in template_paths():
         template, problems = read_template(path, codes=codes)
         if problems:
@@ -142,8 +145,10 @@ def evaluate(articles: list[dict], near_duplicates: list[dict], vocabulary, *, b
     return report
 
 
-def quality(*, splits: tuple[str, ...] = ("tune", "heldout"), by_topic: bool = False) -> dict:
-    vocabulary = template_vocabulary()
+def quality(
+    *, splits: tuple[str, ...] = ("tune", "heldout"), by_topic: bool = False, themes: bool = True
+) -> dict:
+    vocabulary = template_vocabulary(themes=themes)
     reports = {}
     v1 = json.loads(DATA.read_text(encoding="utf-8"))
     reports["v1"] = evaluate(v1["articles"], v1["near_duplicates"], vocabulary, by_topic=by_topic)
@@ -258,6 +263,9 @@ def main() -> None:
         help="which half of the v2 set to report (tuning looks at 'tune' only)",
     )
     parser.add_argument("--by-topic", action="store_true", help="precision@5 per topic too")
+    parser.add_argument(
+        "--no-themes", action="store_true", help="chain links only, without the policy themes"
+    )
     args = parser.parse_args()
     if args.speed:
         speed(args.speed, skip_full=args.skip_full)
@@ -266,7 +274,7 @@ def main() -> None:
 
         django.setup()
     splits = ("tune", "heldout") if args.split == "both" else (args.split,)
-    quality(splits=splits, by_topic=args.by_topic)
+    quality(splits=splits, by_topic=args.by_topic, themes=not args.no_themes)
 
 
 if __name__ == "__main__":

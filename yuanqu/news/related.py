@@ -11,7 +11,8 @@ What links an article, the same in both paths below and in bench/related_quality
   names, short names and aliases);
 - industries: its `industries` field;
 - chain links: the industrial-chain links (`chains.ChainLink`) whose keywords its text contains
-  (挖掘机 → 工程机械「挖掘机械」), and so their chains; the chains with the most of its
+  (挖掘机 → 工程机械「挖掘机械」), and so their chains; the policy themes of `themes.py`
+  (安家补贴 → 人才与就业「人才引进政策」) count as chains too; the chains with the most of its
   links (a link its title names counts twice) are its main chains;
 - category: its category (the smallest bonus).
 
@@ -48,6 +49,7 @@ from yuanqu.news.content import html_to_text
 from yuanqu.news.models import Article, RelatedArticle, TermStatistic
 from yuanqu.news.selectors import article_extras_forget
 from yuanqu.news.signals import bump_page_cache
+from yuanqu.news.themes import theme_links
 
 RELATED_COUNT = 8
 TITLE_WEIGHT = 2
@@ -206,9 +208,9 @@ _vocabulary_lock = threading.Lock()
 _vocabulary_cache: tuple[tuple, LinkVocabulary] | None = None
 
 
-def chain_vocabulary() -> LinkVocabulary:
-    """The chain links stored in the database (one query of about a hundred short rows); the
-    vocabulary is rebuilt only when those rows changed."""
+def link_vocabulary() -> LinkVocabulary:
+    """The chain links stored in the database (one query of about two hundred short rows) and
+    the policy themes of `themes.py`; the vocabulary is rebuilt only when those rows changed."""
     global _vocabulary_cache
     from yuanqu.chains.models import ChainLink, split_list
 
@@ -216,7 +218,10 @@ def chain_vocabulary() -> LinkVocabulary:
     with _vocabulary_lock:
         if _vocabulary_cache is None or _vocabulary_cache[0] != rows:
             vocabulary = LinkVocabulary(
-                (chain, name, split_list(keywords)) for chain, name, keywords in rows
+                [
+                    *theme_links(),
+                    *((chain, name, split_list(keywords)) for chain, name, keywords in rows),
+                ]
             )
             _vocabulary_cache = (rows, vocabulary)
         return _vocabulary_cache[1]
@@ -356,7 +361,7 @@ def _published_docs(
         queryset.order_by("id").values_list("id", "title", "summary", "body", "category_id")
     )
     if vocabulary is None:
-        vocabulary = chain_vocabulary()
+        vocabulary = link_vocabulary()
     id_list = [row[0] for row in rows]
     parks: dict[int, set[str]] = defaultdict(set)
     industries: dict[int, set[str]] = defaultdict(set)
@@ -428,7 +433,7 @@ def _frequencies(terms: Iterable[str]) -> dict[str, int]:
 
 def related_refresh_for_article(*, article_id: int) -> list[tuple[int, float]]:
     """Recompute one article's related list from the index and stored frequencies."""
-    vocabulary = chain_vocabulary()
+    vocabulary = link_vocabulary()
     docs = _published_docs([article_id], vocabulary=vocabulary)
     if not docs:
         RelatedArticle.objects.filter(article_id=article_id).delete()

@@ -15,8 +15,8 @@ from yuanqu.news.related import (
     LinkVocabulary,
     _published_docs,
     article_terms,
-    chain_vocabulary,
     link_bonus,
+    link_vocabulary,
     make_doc,
     park_key,
     parks_named,
@@ -156,18 +156,18 @@ def test_the_stored_chain_links_make_the_vocabulary():
     make_link(make_chain(slug="machinery"), "挖掘机械", keywords="挖掘机;挖机")
     terms = article_terms("挖机出口增长", "")
 
-    assert chain_vocabulary().match(terms.counts, terms.text)[0] == {"machinery/挖掘机械"}
+    assert link_vocabulary().match(terms.counts, terms.text)[0] == {"machinery/挖掘机械"}
 
 
 @pytest.mark.django_db
 def test_an_edited_keyword_is_seen_at_once():
     link = make_link(make_chain(slug="machinery"), "挖掘机械", keywords="挖掘机")
-    chain_vocabulary()
+    link_vocabulary()
     link.keywords = "挖掘机;挖机"
     link.save()
     terms = article_terms("挖机出口增长", "")
 
-    assert chain_vocabulary().match(terms.counts, terms.text)[0] == {"machinery/挖掘机械"}
+    assert link_vocabulary().match(terms.counts, terms.text)[0] == {"machinery/挖掘机械"}
 
 
 def test_a_document_gets_the_links_its_text_names():
