@@ -167,6 +167,11 @@ def search_backup(archive: Path) -> tuple[list[str], list[str]]:
 def run(report_dir: Path) -> tuple[bool, str]:
     from django.conf import settings
 
+    if target.DATABASE_URL:
+        raise RuntimeError(
+            "the PIPL audit searches the SQLite file, its WAL and the backup's copy byte by "
+            "byte; run it without AUDIT_DATABASE_URL"
+        )
     staff = Client()
     staff.login(*ADMIN, totp_key=target.admin_totp_key())
     done = leave_traces(staff)

@@ -3,6 +3,10 @@
     .venv/bin/python audit/run.py                 # every audit, then the README's verdicts
     .venv/bin/python audit/run.py xss pipl        # some of them (on a fresh site as well)
     .venv/bin/python audit/run.py readme          # rewrite the README table from the last run
+    AUDIT_DATABASE_URL=postgresql://root@127.0.0.1:5432/yuanqu_audit scripts/audit.sh sqlmap xss
+                                                  # the same against PostgreSQL (published as
+                                                  # "sqlmap (PostgreSQL)" …; the database is
+                                                  # dropped and created again)
 
 Each audit writes its raw report under var/audit/<date>/ and returns a one-line verdict. An
 audit that cannot run (a tool missing, no network for its vulnerability database) fails with
@@ -48,6 +52,11 @@ def audits() -> dict[str, Callable[[Path], tuple[bool, str]]]:
     }
 
 
+def label(name: str) -> str:
+    """An audit's published name: the database is named when it is not the default."""
+    return name if target.DATABASE == "SQLite" else f"{name} ({target.DATABASE})"
+
+
 def run(names: list[str]) -> int:
     available = audits()
     unknown = [name for name in names if name not in available]
@@ -58,7 +67,7 @@ def run(names: list[str]) -> int:
     today = datetime.datetime.now().astimezone().date().isoformat()
     report_dir = target.AUDIT_DIR / today
     report_dir.mkdir(parents=True, exist_ok=True)
-    print(f"audit: a fresh site in {target.SITE_DIR}", flush=True)
+    print(f"audit: a fresh site in {target.SITE_DIR} on {target.DATABASE}", flush=True)
     target.prepare()
     target.setup_django()
     server = target.start()
@@ -73,7 +82,7 @@ def run(names: list[str]) -> int:
                 passed, line = False, f"could not run: {error}".splitlines()[0][:300]
             seconds = round(time.monotonic() - started)
             verdicts.append({
-                "audit": name, "date": today, "passed": passed, "verdict": line,
+                "audit": label(name), "date": today, "passed": passed, "verdict": line,
                 "seconds": seconds,
             })  # fmt: skip
             print(f"{'PASS' if passed else 'FAIL'} {name}: {line} ({seconds} s)", flush=True)
@@ -101,7 +110,10 @@ def publish(summary: dict[str, Any]) -> None:
         for item in published["audits"]
         if item["audit"] not in fresh
     ]
-    merged = sorted([*kept, *fresh.values()], key=lambda item: order.index(item["audit"]))
+    merged = sorted(
+        [*kept, *fresh.values()],
+        key=lambda item: (order.index(item["audit"].split(" ")[0]), item["audit"]),
+    )
     RESULTS.mkdir(exist_ok=True)
     latest.write_text(
         json.dumps({"reports": summary["reports"], "audits": merged}, ensure_ascii=False, indent=2)

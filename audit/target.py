@@ -34,6 +34,10 @@ MAIL_DIR = SITE_DIR / "mail"  # the e-mails the site sent (file-based backend)
 TOOLS_DIR = AUDIT_DIR / "tools"
 PORT = int(os.environ.get("AUDIT_PORT", "18300"))
 BASE = f"http://127.0.0.1:{PORT}"
+# The audit site's database: SQLite in SITE_DIR by default; AUDIT_DATABASE_URL (a PostgreSQL
+# database the audit may drop and create again) runs the same audits against PostgreSQL.
+DATABASE_URL = os.environ.get("AUDIT_DATABASE_URL", "")
+DATABASE = "PostgreSQL" if DATABASE_URL else "SQLite"
 # A Redis database of its own, so the PIPL audit can read every cache entry the site wrote.
 REDIS_URL = os.environ.get("AUDIT_REDIS_URL", "redis://127.0.0.1:6379/13")
 ADMIN = ("demo_admin", "Demo-admin-2026")
@@ -60,6 +64,8 @@ def site_env(**extra: str) -> dict[str, str]:
         LOG_LEVEL="INFO", EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(MAIL_DIR),
     )  # fmt: skip
+    if DATABASE_URL:
+        env["DATABASE_URL"] = DATABASE_URL
     env.update(extra)
     return env
 
@@ -83,10 +89,27 @@ def prepare() -> None:
     import redis
 
     shutil.rmtree(SITE_DIR, ignore_errors=True)
+    if DATABASE_URL:
+        recreate_postgres_database(DATABASE_URL)
     manage("migrate", "--noinput")
     manage("load_demo_data", debug=True)
     manage("collectstatic", "--noinput")
     redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def recreate_postgres_database(url: str) -> None:
+    """Drop the audit's PostgreSQL database (closing its connections) and create it empty."""
+    import psycopg
+    from psycopg import sql
+
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    if not name or name in {"postgres", "template0", "template1"}:
+        raise SystemExit(f"AUDIT_DATABASE_URL must name a database of its own, not “{name}”")
+    with psycopg.connect(url, dbname="postgres", autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup_django() -> None:
