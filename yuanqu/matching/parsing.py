@@ -28,19 +28,22 @@ Judgement calls, each one documented where it is made:
 - of several areas the property's own one is taken: for land the 亩/占地 figure, otherwise the
   building (建筑面积) rather than the plot, yard or one floor; 配套 figures (配套办公楼800平,
   宿舍楼, 生活用房, 花园; an office ad's own 办公 area excepted) are left out.
-- an ad letting its site in parts (一号/二号厂房, 每栋 × 栋数, 可分割为2000、4000平, 最小500平起租)
-  gives the smallest unit or division as minimum and the whole (a stated total, else the sum)
+- an ad letting its site in parts (一号/二号厂房, A库/B库, 每栋 × 栋数, 可分割为2000、4000平,
+  最小500平起租, 最小三千 with the unit left out) gives the smallest unit or division as minimum and the whole (a stated total, else the sum)
   as maximum; a bare 可分租 states no smaller size and changes nothing.
 - an ad's range of 层高/承重 ("8-24米") gives its lowest figure; an ad's area range gives no
   totals (no single property), a need's uses the middle of its range.
 - for land, a total and the area give 万元/亩, and 万元/亩 and the area give the total.
-- a trade word counts only where a word of the core segmenter starts (电机 in 发电机组 does not),
-  and not as an extra (带家具) or a building material (钢结构厂房); a word the synonym table maps
+- a trade word counts only where a word of the core segmenter starts (电机 in 发电机组 does not)
+  or right after 做/生产/从事 …, and not as an extra (带家具) or a building material or ground
+  (钢结构厂房, 水泥硬化) unless the text says it is the trade; a word the synonym table maps
   to several classes (新材料) gives no code.
 - a county's name as the start of a road or building (铜山路, 睢宁大厦, 沛县路) is not that
   county; a bare 经开区/高新区 is the home city's zone only when no other city or county is
   named (邳州, 宿迁, 邳州经开区); next to one it is that county's zone when there is one
-  (邳州 … 经开区 → 邳州经开区), else nothing.
+  (邳州 … 经开区 → 邳州经开区; 新沂 … 高新区 → the park of that type in 新沂, 锡沂高新区), else
+  nothing.
+- "一年内搬", "一个月内能进场" are timing, never the period of a price beside them.
 - phone numbers and payment terms (押一付三, 一年一付) are blanked before any figure is read.
 - only the first `MAX_TEXT_CHARS` characters of a paste are read.
 - `as_dict()` turns Decimals into floats rounded to 2 places (the bulk command needs numbers).
@@ -137,6 +140,7 @@ class ParkRow:
     id: int
     name: str
     short_name: str = ""
+    region_code: str = ""  # the county it lies in (新沂 → 锡沂高新区, whose name does not say so)
 
 
 # Long park type names and the short forms people write (longest first).
@@ -170,11 +174,17 @@ class Resolver:
         place_aliases: Mapping[str, PlaceTarget],
         industry_words: Mapping[str, str],
         region_names: Mapping[str, Sequence[str]] | None = None,
+        zones_by_region: Mapping[str, Mapping[str, Sequence[int]]] | None = None,
     ) -> None:
         self.place_aliases = dict(place_aliases)
         self.industry_words = dict(industry_words)
         # code → the aliases naming that region (邳州 and 邳州市), to find "邳州 … 经开区".
         self.region_names = {code: tuple(names) for code, names in (region_names or {}).items()}
+        # code → zone word (经开区, 高新区 …) → the parks of that type in that region.
+        self.zones_by_region = {
+            code: {word: tuple(ids) for word, ids in zones.items()}
+            for code, zones in (zones_by_region or {}).items()
+        }
 
     @classmethod
     def build(
@@ -217,7 +227,12 @@ class Resolver:
         elsewhere_names = [alias for alias, target in aliases.items() if target.elsewhere]
 
         park_aliases: dict[str, dict[int, tuple[int, bool]]] = {}
+        zones_by_region: dict[str, dict[str, list[int]]] = {}
         for park in parks:
+            if park.region_code:
+                for form in _zone_words(fold(park.name)):
+                    zones = zones_by_region.setdefault(park.region_code, {})
+                    zones.setdefault(form, []).append(park.id)
             for alias, priority, generic in _park_aliases(park, city_prefixes, full_names):
                 entry = park_aliases.setdefault(alias, {})
                 previous = entry.get(park.id)
@@ -244,7 +259,12 @@ class Resolver:
             for word, codes in words.items()
             if len(codes) == 1 and len(word) > 1
         }
-        return cls(place_aliases=aliases, industry_words=industry_words, region_names=region_names)
+        return cls(
+            place_aliases=aliases,
+            industry_words=industry_words,
+            region_names=region_names,
+            zones_by_region=zones_by_region,
+        )
 
     @cached_property
     def place_re(self) -> re.Pattern[str] | None:
@@ -334,6 +354,14 @@ def _park_aliases(
             break
 
 
+def _zone_words(name: str) -> tuple[str, ...]:
+    """The zone words a park's type is written with: 锡沂高新技术产业开发区 → 高新区 …"""
+    for type_name, forms in _PARK_TYPE_FORMS:
+        if name.endswith(type_name):
+            return forms
+    return ()
+
+
 def _strip_prefixes(name: str, prefixes: Sequence[str]) -> tuple[str, list[str]]:
     stripped: list[str] = []
     changed = True
@@ -402,9 +430,9 @@ def _resolver_from_database() -> Resolver:
         )
     ]
     parks = [
-        ParkRow(id=pk, name=name, short_name=short_name)
-        for pk, name, short_name in Park.objects.filter(is_active=True).values_list(
-            "pk", "name", "short_name"
+        ParkRow(id=pk, name=name, short_name=short_name, region_code=region_code or "")
+        for pk, name, short_name, region_code in Park.objects.filter(is_active=True).values_list(
+            "pk", "name", "short_name", "region_id"
         )
     ]
     industries = list(
@@ -596,15 +624,20 @@ def _names_a_street_or_building(folded: str, end: int) -> bool:
 def _zone_of_a_named_county(
     resolver: Resolver, zone_word: str, named: Sequence[PlaceTarget]
 ) -> PlaceTarget | None:
-    """The park a bare zone word means next to a county's name: 邳州 + 经开区 → 邳州经开区."""
+    """The park a bare zone word means next to a county's name: 邳州 + 经开区 → 邳州经开区, and
+    新沂 + 高新区 → 锡沂高新区 (the county's park of that type, though its name does not say 新沂)."""
     park_ids: list[int] = []
     for target in named:
         for code in target.region_codes:
-            for name in resolver.region_names.get(code, ()):
-                zone = resolver.place_aliases.get(name + zone_word)
-                for park_id in zone.park_ids if zone is not None else ():
-                    if park_id not in park_ids:
-                        park_ids.append(park_id)
+            found = [
+                park_id
+                for name in resolver.region_names.get(code, ())
+                if (zone := resolver.place_aliases.get(name + zone_word)) is not None
+                for park_id in zone.park_ids
+            ]
+            for park_id in found or resolver.zones_by_region.get(code, {}).get(zone_word, ()):
+                if park_id not in park_ids:
+                    park_ids.append(park_id)
     return PlaceTarget(park_ids=tuple(park_ids)) if park_ids else None
 
 
@@ -633,8 +666,10 @@ def _read_industries(source: _Text, resolver: Resolver, result: ParsedText) -> N
     starts = _token_starts(source.folded)
     for match in pattern.finditer(source.work):
         word = match.group(0)
-        if match.start() not in starts:
-            continue  # the tail of another word: 电机 in 发电机组
+        after_verb = _TRADE_BEFORE_RE.search(source.work[max(0, match.start() - 2) : match.start()])
+        if match.start() not in starts and not after_verb:
+            # The tail of another word: 电机 in 发电机组; but "做实木家具" (cut 做实/木家具) names one.
+            continue
         if word in _BUILDING_WORDS and not _is_trade(source.work, match):
             continue  # "钢结构厂房", "厂房,钢结构,单层" describe the building, not the trade
         if source.work[max(0, match.start() - 1) : match.start()] in _EXTRA_BEFORE:
@@ -662,7 +697,8 @@ def _token_starts(folded: str) -> set[int]:
     return starts
 
 
-_BUILDING_WORDS = {"钢结构", "钢构"}
+# The building or the ground, not the trade: "钢结构厂房", "水泥硬化的场地".
+_BUILDING_WORDS = {"钢结构", "钢构", "水泥"}
 _EXTRA_BEFORE = {"带", "配", "含", "送", "附"}
 _TRADE_BEFORE_RE = re.compile(r"(?:做|搞|从事|生产|干|主营|经营)$")
 _TRADE_AFTER_RE = re.compile(r"^(?:加工|制造|制作|生产|企业|公司|厂(?!房)|的|项目|配件)")
@@ -879,11 +915,15 @@ _AREA_WORD = (
 _MONEY_RE = re.compile(rf"(?P<num>{NUM})\s*(?P<cur>万元|万块|万|亿元|亿|元|块钱|块|毛钱|毛)?")
 _PER_AREA_AFTER_RE = re.compile(rf"^\s*(?:/|每|一)\s*{_AREA_WORD}")
 _PER_MU_AFTER_RE = re.compile(r"^\s*(?:/|每|一)\s*亩")
-_PERIOD_AFTER_RE = re.compile(r"^\s*(?:/|每个?|一个?|·)\s*(?P<p>天|日|月|年)")
+# "一年内搬", "一个月内能进场" are when, not a price's period.
+_WHEN = r"(?!\s*(?:内|之内|以内|后|左右))"
+_PERIOD_AFTER_RE = re.compile(
+    rf"^\s*(?:(?:/|每个?|·)\s*(?P<p>天|日|月|年)|一个?\s*(?P<spoken>天|日|月|年){_WHEN})"
+)
 _PERIOD_BEFORE = (
-    ("天", re.compile(r"每天|一天|日租|/天|每日")),
-    ("月", re.compile(r"月租|每个?月|一个?月|/月")),
-    ("年", re.compile(r"年租|每年|一年|/年")),
+    ("天", re.compile(rf"每天|一天{_WHEN}|日租|/天|每日")),
+    ("月", re.compile(rf"月租|每个?月|一个?月{_WHEN}|/月")),
+    ("年", re.compile(rf"年租|每年|一年{_WHEN}|/年")),
 )
 _PER_AREA_BEFORE_RE = re.compile(rf"[每一]个?{_AREA_WORD}")
 _PER_MU_BEFORE_RE = re.compile(r"每亩|一亩")
@@ -946,7 +986,7 @@ def _read_price(source: _Text, as_: As) -> _Price | None:
             tail += unit_end.end()
         if period_match:
             tail += period_match.end()
-        period = period_match.group("p") if period_match else None
+        period = (period_match.group("p") or period_match.group("spoken")) if period_match else None
         if period == "日":
             period = "天"
         per_area = bool(area_after)
@@ -1224,12 +1264,17 @@ _MAX_BEFORE = re.compile(
 # "3000平+": at least; "车间3000平+办公200平": the "+" joins the next item.
 _MIN_AFTER = re.compile(r"^\s*(?:以上|起|多|\+(?!\s*[\u4e00-\u9fff\d])|往上|或以上)")
 _DIVISION_AFTER = re.compile(r"^\s*(?:一个|为一个|每个)?单元")
+# "1万2平方 可分租 最小三千": an ad's smallest division written without its unit.
+_BARE_MINIMUM_RE = re.compile(
+    rf"(?:最小|最少|最低)(?:可分|可租|可分割|分租|起租)?(?:面积)?\s*(?P<v>{NUM})"
+    rf"(?!\s*(?:{_AREA_WORD}|亩|[万千百十.]|\d|元|块|米|m|吨|t|kva|千伏|层|栋|个|年|月|天))"
+)
 _MAX_AFTER = re.compile(r"^\s*(?:以下|以内|之内|内|不到|以下的)")
 _APPROX_AFTER = re.compile(r"^\s*(?:左右|上下|附近)")
 _LAND_CONTEXT = re.compile(r"占地|土地|用地|宗地|地块")
 _YARD_CONTEXT = re.compile(r"院子|院落|空地|场地|停车|堆场|露天")
 # "厂房两栋共15000平", "合计4000平"; not "一共三个车间 1200平" (共 counts the buildings there).
-_TOTAL_CONTEXT = re.compile(r"总面积|总建筑|建筑面积|共计|合计|共\s*(?:约|计|有)?\s*:?\s*$")
+_TOTAL_CONTEXT = re.compile(r"总面积|总建筑|建筑面积|共计|合计|(?:共|总)\s*(?:约|计|有)?\s*:?\s*$")
 # 配套: offices, dormitories, canteens, gardens that come with a site but are not what it offers.
 _ANCILLARY_CONTEXT = re.compile(
     r"宿舍|生活|食堂|花园(?!式)|绿化|门卫|辅房|附房|配房|配套|另有|另带"
@@ -1240,7 +1285,9 @@ _EACH_BEFORE = re.compile(r"(?:(?:每|单)(?P<unit>栋|幢|层)|各)\s*(?:面积
 _UNIT_WORDS = r"栋|幢|个车间|个仓库|个库|层"
 _FLOORS_LET_APART_RE = re.compile(r"分层|按层")
 # The ad lets its site in parts: numbered or lettered buildings, 分别, 可分租, 可分割 …
-_NUMBERED_UNITS_RE = re.compile(r"[\d一二三四五六七八九十]号|#|栋|幢|分别|[a-f]区|[一二三四五\d]层")
+_NUMBERED_UNITS_RE = re.compile(
+    r"[\d一二三四五六七八九十]号|#|栋|幢|分别|[a-f](?:区|库|栋|座|幢)|[一二三四五\d]层"
+)
 _SEVERAL_UNITS_RE = re.compile(
     rf"可分|分租|分割|分开|单独|分层|分块|整租|{_NUMBERED_UNITS_RE.pattern}"
 )
@@ -1384,6 +1431,11 @@ def _find_areas(work: str, as_: As, kind: str | None) -> list[_Area]:
         area.each = (each.group("unit") or "各") if each else ""
         found.append(area)
         taken.append(match.span())
+    if as_ == "ad" and found:
+        for match in _BARE_MINIMUM_RE.finditer(work):
+            value = _number(match.group("v"))
+            if free(*match.span()) and value is not None and value >= 10:
+                found.append(_annotate(work, kind, match, _Area(value, None, value, False)))
     found.sort(key=lambda item: item.start)
     return found
 

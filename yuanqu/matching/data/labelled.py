@@ -4,8 +4,9 @@ Each line of `labelled_messages.jsonl` is {"id", "as", "text", "expected", "spli
 holds only what the text states, every other field must come out empty. The park ids refer to
 `labelled_parks.csv`; regions are the reference GB/T 2260 table in `yuanqu/core/data/`.
 `split` is "dev" or "heldout" (the first round of rules) or "dev2" or "heldout2" (real-style
-classifieds of issue 15); a held-out split was written before its round's rules and is not used
-to tune them (see docs/bench/parser.md).
+classifieds of issue 15) or "heldout3" (written by an author who saw neither the rules nor the
+other messages); a held-out split was written before its round's rules and is not used to tune
+them (see docs/bench/parser.md).
 Relative dates ("年底前") are read as if the message arrived on `REFERENCE_DATE`.
 """
 
@@ -73,7 +74,12 @@ def labelled_resolver() -> Resolver:
         if row["is_dev_zone_stat_code"] == "0"
     ]
     parks = [
-        ParkRow(id=int(row["id"]), name=row["name"], short_name=row["short_name"])
+        ParkRow(
+            id=int(row["id"]),
+            name=row["name"],
+            short_name=row["short_name"],
+            region_code=row["region_code"],
+        )
         for row in _rows(PARKS_FILE)
     ]
     return Resolver.build(regions=regions, parks=parks, home_region_code=HOME_REGION_CODE)

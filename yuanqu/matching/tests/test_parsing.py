@@ -55,6 +55,8 @@ RESOLVER = Resolver.build(
         ("服装", "18"),
         ("钢结构", "3311"),
         ("家具", "21"),
+        ("实木家具", "2110"),
+        ("水泥", "3011"),
         ("电机", "381"),
         ("新材料", "3985"),
         ("新材料", "2659"),
@@ -208,6 +210,18 @@ def test_the_smallest_lettable_unit_is_the_minimum_and_the_total_the_maximum():
     parsed = ad("厂房出租 1000平起租 总面积8000平")
 
     assert (parsed.area_min_m2, parsed.area_max_m2) == (Decimal(1000), Decimal(8000))
+
+
+def test_an_ads_smallest_division_may_be_written_without_its_unit():
+    parsed = ad("厂房1万2平方出租 可分租 最小三千 层高最低8米")
+
+    assert (parsed.area_min_m2, parsed.area_max_m2) == (Decimal(3000), Decimal(12000))
+
+
+def test_lettered_stores_are_units_and_a_bare_zong_gives_their_total():
+    parsed = ad("仓库出租 总10000㎡ 分A、B两库 A库6000㎡ B库4000㎡")
+
+    assert (parsed.area_min_m2, parsed.area_max_m2) == (Decimal(4000), Decimal(10000))
 
 
 # Building facts ---------------------------------------------------------------------------
@@ -422,6 +436,16 @@ def test_period_and_area_written_before_the_figure():
     assert (parsed.price_value, parsed.price_unit) == (Decimal(14), "元/平/月")
 
 
+def test_a_time_frame_after_the_budget_is_not_its_period():
+    parsed = need("想租写字楼 200平左右 月租不超过8000 一年内搬")
+
+    assert (parsed.price_unit, parsed.price_yuan_m2_month) == ("元/月", Decimal(40))
+
+
+def test_a_time_frame_before_the_price_is_not_its_period():
+    assert need("仓库 3000平以上 一个月内能进场 15元/平以内").price_unit == "元/平"
+
+
 def test_property_fee_and_electricity_are_not_the_rent():
     parsed = ad("电费0.8元/度 租金16元/㎡·月 物业费1元/㎡·月")
 
@@ -525,6 +549,24 @@ def test_a_prefixed_zone_name_wins_over_the_district_inside_it():
     assert (parsed.park_ids, parsed.region_codes) == ([3, 2], [])
 
 
+def test_a_zone_word_by_a_county_is_its_park_of_that_type_whatever_the_name():
+    resolver = Resolver.build(
+        regions=[
+            RegionRow("320300", "徐州市", "prefecture"),
+            RegionRow("320381", "新沂市", "county"),
+        ],
+        parks=[
+            ParkRow(2, "徐州高新技术产业开发区", "徐州高新区", "320312"),
+            ParkRow(8, "锡沂高新技术产业开发区", "锡沂高新区", "320381"),
+        ],
+        synonyms=[],
+        home_region_code="320300",
+    )
+    parsed = parse_text("新沂 高新区 写字楼出租 600平", as_="ad", resolver=resolver)
+
+    assert (parsed.places, parsed.park_ids) == (["新沂", "高新区"], [8])
+
+
 def test_a_province_prefix_is_dropped_from_park_names():
     assert ad("邳州经济开发区工业用地出让").park_ids == [5]
 
@@ -575,6 +617,19 @@ def test_steel_structure_as_a_building_description_is_not_a_trade():
 
 def test_steel_structure_as_what_the_company_does_is_a_trade():
     assert need("做钢结构的,需要厂房").industry_codes == ["3311"]
+
+
+def test_cement_for_the_ground_is_not_a_trade():
+    assert need("租地 10亩 做堆场用 水泥硬化的最好").industry_codes == []
+
+
+def test_cement_as_what_the_company_makes_is_a_trade():
+    assert need("做水泥的 找地30亩").industry_codes == ["3011"]
+
+
+def test_a_trade_word_right_after_a_trade_verb_counts_however_the_text_is_cut():
+    # The segmenter cuts 做实/木家具; after 做 the trade word still begins there.
+    assert need("求购工业用地60亩，做实木家具的").industry_codes == ["2110"]
 
 
 def test_furniture_that_comes_with_an_office_is_not_the_trade():
