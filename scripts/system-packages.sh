@@ -3,7 +3,7 @@
 # browser tests; without the font every Chinese glyph renders as a box); for the tests also
 # poppler-utils (pdftotext reads the PDFs back), gettext (compiles the translations),
 # PostgreSQL and Redis. `--pdf`: only what
-# the PDF export needs (make run); `--deploy`: nginx, PostgreSQL and Redis for make deploy-check. Installs them when
+# the PDF export needs (make run); `--deploy`: nginx, PostgreSQL, Redis and systemd-analyze for make deploy-check. Installs them when
 # run as root; otherwise prints the command.
 set -euo pipefail
 missing=()
@@ -11,6 +11,7 @@ if [ "${1:-}" = "--deploy" ]; then
   command -v nginx >/dev/null || missing+=(nginx-light)
   [ -n "$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v systemd-analyze >/dev/null || missing+=(systemd)  # verifies the units
   [ ${#missing[@]} -eq 0 ] && exit 0
 fi
 [ "${1:-}" = "--deploy" ] || [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
