@@ -289,9 +289,9 @@ def main_chains(links: Iterable[str], title_links: Iterable[str]) -> frozenset[s
     """The chains with the most links in the text, a link its title names counting twice.
 
     A port story naming the excavators it ships is in the machinery chain too, but mostly
-    about logistics: on the tune half of bench/data/related_topics_v2.json, giving
-    CHAIN_BONUS only for a shared main chain raised precision@5 from 0.447 to 0.506 (with
-    the bonus at 0.20; at 0.10 0.478), where giving it for any shared chain at 0.20 gave 0.469.
+    about logistics. On the tune half of bench/data/related_topics_v2.json, giving
+    CHAIN_BONUS (0.20) only for a shared main chain raised precision@5 from 0.442 to 0.500;
+    raising the bonus for any shared chain instead did less (docs/bench/news.md).
     """
     weight: Counter[str] = Counter()
     for link in links:
