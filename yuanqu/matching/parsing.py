@@ -29,8 +29,9 @@ Judgement calls, each one documented where it is made:
   building (建筑面积) rather than the plot, yard or one floor; 配套 figures (配套办公楼800平,
   宿舍楼, 生活用房, 花园; an office ad's own 办公 area excepted) are left out.
 - an ad letting its site in parts (一号/二号厂房, A库/B库, 每栋 × 栋数, 可分割为2000、4000平,
-  最小500平起租, 最小三千 with the unit left out) gives the smallest unit or division as minimum and the whole (a stated total, else the sum)
-  as maximum; a bare 可分租 states no smaller size and changes nothing.
+  最小500平起租, 最小三千 with the unit left out) gives the smallest unit or division as
+  minimum and the whole (a stated total, else the sum) as maximum; a bare 可分租 states no
+  smaller size and changes nothing.
 - an ad's range of 层高/承重 ("8-24米") gives its lowest figure; an ad's area range gives no
   totals (no single property), a need's uses the middle of its range.
 - for land, a total and the area give 万元/亩, and 万元/亩 and the area give the total.
