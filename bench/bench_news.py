@@ -1,4 +1,4 @@
-"""Page budgets of issue 4 over HTTP: gunicorn (2 sync workers) + wrk, 127.0.0.1 only.
+"""Page budgets of issue 4 over HTTP: gunicorn (2 sync workers, `--workers` for more) + wrk, 127.0.0.1 only.
 
     # SQLite bench database (create it first with bench/bench_search.py):
     YUANQU_VAR_DIR=/tmp/news-bench .venv/bin/python bench/bench_news.py
@@ -84,7 +84,13 @@ end
 
 class Server:
     def __init__(
-        self, port: int, cache: str, *, page_cache: bool = True, search_cache: bool = True
+        self,
+        port: int,
+        cache: str,
+        *,
+        page_cache: bool = True,
+        search_cache: bool = True,
+        workers: int = 2,
     ) -> None:
         self.port = port
         # Server-side time of every request (gunicorn's %(D)s, microseconds), one per line.
@@ -101,7 +107,7 @@ class Server:
                 str(ROOT / ".venv/bin/gunicorn"),
                 "config.wsgi:application",
                 "-w",
-                "2",
+                str(workers),
                 "-b",
                 f"127.0.0.1:{port}",
                 "--log-level",
@@ -242,6 +248,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--port", type=int, default=8103)
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="gunicorn sync workers (2: the budgets' setting; deploy/gunicorn.conf.py runs cores + 1)",
+    )
+    parser.add_argument(
         "--rounds", type=int, default=3, help="alternating reference/article rounds"
     )
     parser.add_argument(
@@ -298,6 +310,7 @@ def main() -> None:
     reference_paths = [f"/bench/ref/{pk}/" for pk in articles]
     report: dict = {
         "database": connection.vendor,
+        "workers": args.workers,
         "language": args.language,
         "articles": len(ids),
         "runs": {},
@@ -319,7 +332,7 @@ def main() -> None:
         return figures
 
     if "uncached" in only:
-        server = Server(args.port, "locmem", page_cache=False)
+        server = Server(args.port, "locmem", page_cache=False, workers=args.workers)
         try:
             # 100 articles, so the warm-up fills both workers' data caches (the page cache
             # is off); reference and article pages read the same articles. Alternating
@@ -351,7 +364,7 @@ def main() -> None:
     for cache in ("locmem", "redis"):
         if ("cached" if cache == "locmem" else "redis") not in only:
             continue
-        server = Server(args.port, cache)
+        server = Server(args.port, cache, workers=args.workers)
         try:
             target = sample[0]
             before = counted_views(target)
@@ -394,7 +407,7 @@ def main() -> None:
         for search_cache in (True, False):
             if ("search" if search_cache else "search-nocache") not in only:
                 continue
-            server = Server(args.port, "locmem", search_cache=search_cache)
+            server = Server(args.port, "locmem", search_cache=search_cache, workers=args.workers)
             suffix = "" if search_cache else ", capped-query cache off"
             try:
                 run(f"search page, 2-word queries{suffix}", args.port, two_words, server=server)
