@@ -45,6 +45,8 @@ Judgement calls, each one documented where it is made:
   (邳州 … 经开区 → 邳州经开区; 新沂 … 高新区 → the park of that type in 新沂, 锡沂高新区), else
   nothing.
 - "一年内搬", "一个月内能进场" are timing, never the period of a price beside them.
+- a rent of one floor or building ("月租金1.8万每层", "每栋年租金36万") is over that unit's
+  area, not the whole site's.
 - phone numbers and payment terms (押一付三, 一年一付) are blanked before any figure is read.
 - only the first `MAX_TEXT_CHARS` characters of a paste are read.
 - `as_dict()` turns Decimals into floats rounded to 2 places (the bulk command needs numbers).
@@ -938,6 +940,13 @@ _NOT_PRICE_AFTER_RE = re.compile(
     r"^\s*(?:/|每|一)?\s*度|^\s*(?:吨|t(?![a-z])|米|m(?![2a-z])|kva|千伏|kw|千瓦|台|层|人|个|平|亩|m2)"
 )
 _SALE_AFTER_RE = re.compile(r"^\s*(?:出售|急售|转让|一口价)")
+# "月租金1.8万每层", "每栋年租金36万": the rent of one floor or building, not of the whole.
+_PER_UNIT_AFTER_RE = re.compile(
+    r"^(?:每|一|/)(?:层|栋|幢)(?!都|均|有|是)"
+)  # not "1.8万 每层都有电梯"
+_PER_UNIT_BEFORE_RE = re.compile(
+    r"(?:每|单)(?:层|栋|幢)(?:的)?(?:月租金?|年租金?|租金|房租)\s*(?:约|为|是|:)?\s*$"
+)
 
 
 @dataclass
@@ -946,6 +955,7 @@ class _Price:
     unit: str
     is_rent: bool
     area_written: bool = False  # "12元/平方", "15块一平": the per-㎡ unit is in the text
+    per_unit: bool = False  # "月租金1.8万每层": the rent of one floor or building
 
 
 def _read_price(source: _Text, as_: As) -> _Price | None:
@@ -1024,8 +1034,11 @@ def _read_price(source: _Text, as_: As) -> _Price | None:
         unit, is_rent = _price_unit(magnitude, per_area, per_mu, period, value)
         if unit is None:
             continue
+        per_unit = _PER_UNIT_AFTER_RE.match(work[tail : tail + 6]) is not None or bool(
+            _PER_UNIT_BEFORE_RE.search(before)
+        )
         source.consume(match.start(), tail)
-        return _Price(value=value, unit=unit, is_rent=is_rent, area_written=area_written)
+        return _Price(value, unit, is_rent, area_written=area_written, per_unit=per_unit)
     return None
 
 
@@ -1108,6 +1121,8 @@ def _settle_price(result: ParsedText, price: _Price, area: _Area | None, as_: As
             result.price_wan_total = units.quantize(units.wan_per_mu_to_wan_total(per_mu, nominal))
         return
     if unit.endswith(("/月", "/年", "/天")):
+        if price.per_unit and area is not None and area.whole:
+            nominal = area.low  # one floor's or building's rent over one unit's area
         yuan = units.wan_to_yuan(value) if unit.startswith("万元") else value
         if unit.startswith("亿元"):
             yuan = units.wan_to_yuan(value * units.WAN_PER_YI)

@@ -446,6 +446,22 @@ def test_a_time_frame_before_the_price_is_not_its_period():
     assert need("仓库 3000平以上 一个月内能进场 15元/平以内").price_unit == "元/平"
 
 
+def test_a_rent_per_floor_is_over_one_floor():
+    parsed = ad("写字楼出租 整栋5层 每层600平 可分层 月租金1.8万每层")
+
+    assert parsed.price_yuan_m2_month == Decimal(30)
+
+
+def test_a_rent_per_building_is_over_one_building():
+    assert ad("厂房出租 2栋 每栋3000平 每栋年租金36万").price_yuan_m2_month == Decimal(10)
+
+
+def test_a_floor_mentioned_after_the_rent_is_not_its_unit():
+    parsed = ad("写字楼出租 整栋5层 每层600平 可分层 月租金1.8万 每层都有电梯")
+
+    assert parsed.price_yuan_m2_month == Decimal(6)
+
+
 def test_property_fee_and_electricity_are_not_the_rent():
     parsed = ad("电费0.8元/度 租金16元/㎡·月 物业费1元/㎡·月")
 
