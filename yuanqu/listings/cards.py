@@ -41,7 +41,7 @@ CARD_FIELDS = (
     "id", "title", "kind", "deal", "is_sample", "height_m", "confirmed_at",
     "price_negotiable", "price_value", "price_unit",
     "area_m2", "building_area_m2", "land_area_m2",
-    "park__name", "park__short_name", "region__name",
+    "park__name", "park__short_name", "park__slug", "region__name",
 )  # fmt: skip
 
 # One cached card: the markup around the time-dependent parts, and what those need.
@@ -115,7 +115,7 @@ def card_parts(carrier: Carrier) -> CardParts:
         f'    <p class="lst-facts"><strong>{_escape(display.price_label(carrier))}</strong> · '
         f"{_escape(display.area_label(carrier))}{height}</p>\n"
         f'    <p class="muted lst-where">{_escape(carrier.park.display_name)} · '
-        f"{_escape(carrier.region.name)}"
+        f"{_escape(carrier.region.local_name)}"
     )
     return head, tail, carrier.confirmed_at, carrier.is_sample
 

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.models import Industry, Region, TimeStampedModel
+from yuanqu.core.names import english_name
 
 
 class Park(TimeStampedModel):
@@ -94,7 +95,12 @@ class Park(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        return self.short_name or self.name
+        return english_name("park", self.slug) or self.short_name or self.name
+
+    @property
+    def local_name(self) -> str:
+        """The full name in the page's language (English where `core.names` has one)."""
+        return english_name("park", self.slug) or self.name
 
     @property
     def point_is_region_centre(self) -> bool:
