@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 
 from yuanqu.core.models import Region
+from yuanqu.core.names import english_name
 from yuanqu.listings.catalogue_index import KINDS, catalogue_generation, public_catalogue
 from yuanqu.listings.filters import PER_PAGE, CarrierFilters
 from yuanqu.listings.geo import wgs84_to_gcj02
@@ -45,23 +46,22 @@ def carrier_public_queryset(*, now=None) -> QuerySet[Carrier]:
 
 
 def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
-    """Districts and parks offered by the search form (districts that have active parks)."""
-    key = f"listings:choices:{catalogue_generation()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    parks = list(
-        Park.objects.filter(is_active=True)
-        .order_by("name")
-        .values_list("pk", "name", "short_name", "region_id", "region__name")
-    )
+    """Districts and parks offered by the search form (districts that have active parks), named
+    in the page's language (`core.names`: English on the English pages where it has a name)."""
+    key = f"listings:choice-rows:{catalogue_generation()}"
+    parks = cache.get(key)
+    if parks is None:
+        parks = list(
+            Park.objects.filter(is_active=True)
+            .order_by("name")
+            .values_list("pk", "name", "short_name", "slug", "region_id", "region__name")
+        )
+        cache.set(key, parks, CHOICES_CACHE_SECONDS)
     districts = sorted({(region_id, region_name) for *_, region_id, region_name in parks})
-    choices = (
-        [(code, name) for code, name in districts],
-        [(pk, short or name) for pk, name, short, *_ in parks],
+    return (
+        [(code, english_name("region", code) or name) for code, name in districts],
+        [(pk, english_name("park", slug) or short or name) for pk, name, short, slug, *_ in parks],
     )
-    cache.set(key, choices, CHOICES_CACHE_SECONDS)
-    return choices
 
 
 # --- search ----------------------------------------------------------------------------

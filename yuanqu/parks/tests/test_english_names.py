@@ -49,6 +49,18 @@ def test_an_english_carrier_card_names_its_park_and_county_in_english(client):
     assert "Xuzhou High-tech Industrial Development Zone · Tongshan District" in html
 
 
+def test_the_english_search_filters_name_parks_and_districts_in_english(client):
+    park = make_park(name="徐州高新技术产业开发区", slug="xuzhou-gaoxinqu", region=make_region())
+    make_carrier(park=park)
+
+    english = client.get("/en/carriers/").content.decode()
+    chinese = client.get("/carriers/").content.decode()
+
+    assert 'value="320312" > Tongshan District <' in english
+    assert f'value="{park.pk}" > Xuzhou High-tech Industrial Development Zone <' in english
+    assert "Tongshan District" not in chinese
+
+
 def test_every_reference_park_and_xuzhou_region_has_an_english_name():
     names = english_names()
     parks = {row["slug"] for row in rows(DEFAULT_PARKS_PATH)}
