@@ -3,13 +3,25 @@
 import csv
 
 import pytest
+from django.core.cache import cache
 
 from yuanqu.core.names import ENGLISH_NAMES_PATH, english_names
 from yuanqu.core.reference import DEFAULT_PARKS_PATH, DEFAULT_REGIONS_PATH
+from yuanqu.listings import cards
 from yuanqu.listings.tests.factories import make_carrier
 from yuanqu.parks.tests.factories import make_park, make_region
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The carrier pages' choice and card caches outlive a test's database rows."""
+    cache.clear()
+    cards.forget()
+    yield
+    cache.clear()
+    cards.forget()
 
 
 def rows(path):
