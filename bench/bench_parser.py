@@ -148,13 +148,13 @@ def main() -> int:
     for split, (count, total) in totals.items():
         stated = total.true_positive + total.false_negative
         print(f"| {split} | {count} | {stated} | {total.precision:.1%} | {total.recall:.1%} |")
-    second = totals["heldout2"][1]
     print(f"\nheldout: every field ≥ {TARGET:.0%}: {'yes' if per_field_ok['heldout'] else 'NO'}")
-    met = second.precision >= OVERALL_TARGET and second.recall >= OVERALL_TARGET
-    print(f"heldout2: field precision and recall ≥ {OVERALL_TARGET:.0%}: {'yes' if met else 'NO'}")
-    third = totals["heldout3"][1]
-    met = third.precision >= OVERALL_TARGET and third.recall >= OVERALL_TARGET
-    print(f"heldout3: field precision and recall ≥ {OVERALL_TARGET:.0%}: {'yes' if met else 'NO'}")
+    for split in ("heldout2", "heldout3"):
+        found = totals[split][1]
+        met = found.precision >= OVERALL_TARGET and found.recall >= OVERALL_TARGET
+        print(
+            f"{split}: field precision and recall ≥ {OVERALL_TARGET:.0%}: {'yes' if met else 'NO'}"
+        )
     within = median_cpu <= MEDIAN_BUDGET_MS
     print(
         f"median parse (CPU) {median_cpu:.3f} ms ≤ {MEDIAN_BUDGET_MS} ms: "
