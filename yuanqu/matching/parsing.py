@@ -233,7 +233,7 @@ class Resolver:
         zones_by_region: dict[str, dict[str, list[int]]] = {}
         for park in parks:
             if park.region_code:
-                for form in _zone_words(fold(park.name)):
+                for form in _park_type(fold(park.name))[1]:
                     zones = zones_by_region.setdefault(park.region_code, {})
                     zones.setdefault(form, []).append(park.id)
             for alias, priority, generic in _park_aliases(park, city_prefixes, full_names):
@@ -341,28 +341,26 @@ def _park_aliases(
     prefixes = sorted(city_prefixes, key=len, reverse=True)
     for name in names:
         core, stripped = _strip_prefixes(name, prefixes)
-        for type_name, forms in _PARK_TYPE_FORMS:
-            if not core.endswith(type_name):
-                continue
-            stem = core[: -len(type_name)]
-            for form in forms:
-                if stem:
-                    yield stem + form, 1, False
-                    for full in full_names.get(stem, ()):
-                        yield full + form, 1, False
-                elif form not in _TOO_GENERIC:
-                    yield form, 1, True
-                for city in stripped:
-                    yield city + stem + form, 1, False
-            break
+        type_name, forms = _park_type(core)
+        stem = core[: -len(type_name)] if type_name else core
+        for form in forms:
+            if stem:
+                yield stem + form, 1, False
+                for full in full_names.get(stem, ()):
+                    yield full + form, 1, False
+            elif form not in _TOO_GENERIC:
+                yield form, 1, True
+            for city in stripped:
+                yield city + stem + form, 1, False
 
 
-def _zone_words(name: str) -> tuple[str, ...]:
-    """The zone words a park's type is written with: 锡沂高新技术产业开发区 → 高新区 …"""
+def _park_type(name: str) -> tuple[str, tuple[str, ...]]:
+    """A park name's type and the zone words it is written with (锡沂高新技术产业开发区 →
+    高新技术产业开发区, (高新技术产业开发区, 高新技术开发区, 高新区)); ("", ()) if none."""
     for type_name, forms in _PARK_TYPE_FORMS:
         if name.endswith(type_name):
-            return forms
-    return ()
+            return type_name, forms
+    return "", ()
 
 
 def _strip_prefixes(name: str, prefixes: Sequence[str]) -> tuple[str, list[str]]:
@@ -669,8 +667,9 @@ def _read_industries(source: _Text, resolver: Resolver, result: ParsedText) -> N
     starts = _token_starts(source.folded)
     for match in pattern.finditer(source.work):
         word = match.group(0)
-        after_verb = _TRADE_BEFORE_RE.search(source.work[max(0, match.start() - 2) : match.start()])
-        if match.start() not in starts and not after_verb:
+        if match.start() not in starts and not _TRADE_BEFORE_RE.search(
+            source.work[max(0, match.start() - 2) : match.start()]
+        ):
             # The tail of another word: 电机 in 发电机组; but "做实木家具" (cut 做实/木家具) names one.
             continue
         if word in _BUILDING_WORDS and not _is_trade(source.work, match):
