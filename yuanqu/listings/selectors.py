@@ -26,7 +26,7 @@ from yuanqu.listings.catalogue_index import KINDS, catalogue_generation, public_
 from yuanqu.listings.filters import PER_PAGE, CarrierFilters
 from yuanqu.listings.geo import wgs84_to_gcj02
 from yuanqu.listings.models import PUBLIC_STATUSES, Carrier, CarrierPhoto, hide_cutoff
-from yuanqu.parks.models import Park
+from yuanqu.parks.models import Park, park_label
 
 MAP_POINT_LIMIT = 5000
 MAP_CACHE_SECONDS = 120
@@ -60,7 +60,7 @@ def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
     districts = sorted({(region_id, region_name) for *_, region_id, region_name in parks})
     return (
         [(code, english_name("region", code) or name) for code, name in districts],
-        [(pk, english_name("park", slug) or short or name) for pk, name, short, slug, *_ in parks],
+        [(pk, park_label(slug, name, short)) for pk, name, short, slug, *_ in parks],
     )
 
 

@@ -95,7 +95,7 @@ class Park(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        return english_name("park", self.slug) or self.short_name or self.name
+        return park_label(self.slug, self.name, self.short_name)
 
     @property
     def local_name(self) -> str:
@@ -109,3 +109,9 @@ class Park(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("parks:detail", args=[self.slug])
+
+
+def park_label(slug: str, name: str, short_name: str) -> str:
+    """A park's short label: its English name on English pages, else its short name or name
+    (`Park.display_name`, and the search filters, which read these columns without a model)."""
+    return english_name("park", slug) or short_name or name
