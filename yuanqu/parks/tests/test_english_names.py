@@ -3,25 +3,12 @@
 import csv
 
 import pytest
-from django.core.cache import cache
 
 from yuanqu.core.names import ENGLISH_NAMES_PATH, english_names
 from yuanqu.core.reference import DEFAULT_PARKS_PATH, DEFAULT_REGIONS_PATH
-from yuanqu.listings import cards
-from yuanqu.listings.tests.factories import make_carrier
 from yuanqu.parks.tests.factories import make_park, make_region
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The carrier pages' choice and card caches outlive a test's database rows."""
-    cache.clear()
-    cards.forget()
-    yield
-    cache.clear()
-    cards.forget()
 
 
 def rows(path):
@@ -50,27 +37,6 @@ def test_a_park_the_table_does_not_hold_keeps_its_chinese_name_in_english(client
     park = make_park(name="新建测试园区", slug="new-test-park")
 
     assert "<h1>新建测试园区</h1>" in client.get(f"/en{park.get_absolute_url()}").content.decode()
-
-
-def test_an_english_carrier_card_names_its_park_and_county_in_english(client):
-    park = make_park(name="徐州高新技术产业开发区", slug="xuzhou-gaoxinqu", region=make_region())
-    make_carrier(park=park)
-
-    html = client.get("/en/carriers/").content.decode()
-
-    assert "Xuzhou High-tech Industrial Development Zone · Tongshan District" in html
-
-
-def test_the_english_search_filters_name_parks_and_districts_in_english(client):
-    park = make_park(name="徐州高新技术产业开发区", slug="xuzhou-gaoxinqu", region=make_region())
-    make_carrier(park=park)
-
-    english = client.get("/en/carriers/").content.decode()
-    chinese = client.get("/carriers/").content.decode()
-
-    assert 'value="320312" > Tongshan District <' in english
-    assert f'value="{park.pk}" > Xuzhou High-tech Industrial Development Zone <' in english
-    assert "Tongshan District" not in chinese
 
 
 def test_every_reference_park_and_xuzhou_region_has_an_english_name():
