@@ -80,8 +80,8 @@ class Terms:
     counts: Counter[str]
     places: frozenset[str]
     text: str
-    title_words: frozenset[str] = frozenset()
-    title: str = ""
+    title_words: frozenset[str]
+    title: str
 
 
 # Per cut token: (its index terms as the segmenter gave them, its content words, its place
